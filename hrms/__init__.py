@@ -1,0 +1,1 @@
+"""HRMS: personnel records, job positions and performance reviews for Vietnamese public agencies."""

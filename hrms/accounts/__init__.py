@@ -1,0 +1,1 @@
+"""Accounts, role grants bound to units, sign-in with lockout, passwords."""

@@ -1,0 +1,134 @@
+"""Application factory: settings → extensions → blueprints → route audit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+from flask_babel import lazy_gettext as _l
+
+from hrms.core import errors as core_errors
+from hrms.core import transaction
+from hrms.core.dates import format_date
+from hrms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, select_language
+from hrms.core.security import audit_routes
+from hrms.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from hrms.settings import Settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def resource_dir(name: str) -> Path:
+    """Top-level folders (templates, migrations) live in the package when installed as a wheel."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PROJECT_DIR / name
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "hrms",
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(PACKAGE_DIR / "static"),
+        instance_path=os.environ.get("HRMS_INSTANCE_PATH") or str(PROJECT_DIR / "instance"),
+    )
+    settings = Settings.from_env(os.environ, Path(app.instance_path))
+    app.config.update(
+        HRMS_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
+        BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
+        BOOTSTRAP_SERVE_LOCAL=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+    )
+    if overrides:
+        app.config.update(overrides)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_security_headers(app)
+    core_errors.register_error_handlers(app)
+    transaction.init_app(app)
+    audit_routes(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_language)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hrms.accounts.views import blueprint as accounts
+    from hrms.audit.views import blueprint as audit
+    from hrms.home.views import blueprint as home
+    from hrms.org.views import blueprint as org
+
+    for blueprint in (home, accounts, org, audit):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from hrms.home.navigation import navigation_for
+
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {"navigation_for": navigation_for, "current_language": select_language()}
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint and not request.endpoint.endswith("static"):
+            # pages show personal data: never keep them in shared caches or the back-button cache
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_commands(app: Flask) -> None:
+    from hrms.commands import register
+
+    register(app)

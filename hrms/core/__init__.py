@@ -1,0 +1,1 @@
+"""Shared kernel: database base classes, security, audit, errors, forms and text helpers."""

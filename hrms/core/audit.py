@@ -1,0 +1,212 @@
+"""Append-only audit log, written in the same transaction as the change it describes.
+
+Models that mix in ``Audited`` are captured automatically at flush: a write through the ORM
+cannot skip its audit entry. Services add named events (sign-in, viewing a dossier) with
+``record_event``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import JSON, Index, Integer, String, event, inspect
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
+
+from hrms.core.db import Base, UTCDateTime, utcnow
+
+#: columns whose changes are noise in an audit trail
+_BOOKKEEPING_COLUMNS = frozenset({"version", "created_at", "updated_at"})
+HIDDEN_VALUE = "••••••"
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class AuditActor:
+    id: int | None
+    name: str
+
+
+_actor_override: ContextVar[AuditActor | None] = ContextVar("audit_actor", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(actor: AuditActor) -> Iterator[None]:
+    """Attribute changes made outside a request (commands, imports) to ``actor``."""
+    token = _actor_override.set(actor)
+    try:
+        yield
+    finally:
+        _actor_override.reset(token)
+
+
+def current_actor() -> AuditActor:
+    override = _actor_override.get()
+    if override is not None:
+        return override
+    if has_request_context() and current_user.is_authenticated:
+        return AuditActor(id=current_user.id, name=current_user.username)
+    return AuditActor(id=None, name="system")
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_object", "object_type", "object_id"),
+        Index("ix_audit_entries_actor_at", "actor_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: when the change was written
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    #: account that made the change; empty for the system or an anonymous sign-in attempt
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    #: the account's username at the time (kept even if the account is renamed)
+    actor_name: Mapped[str] = mapped_column(String(64))
+    #: create, update, delete, or a named event such as login.failed
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    #: table name of the object changed
+    object_type: Mapped[str] = mapped_column(String(60))
+    #: primary key of the object changed
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    #: values before the change (only the fields that changed)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: values after the change (only the fields that changed)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: client address of the request that made the change
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+
+
+class Audited:
+    """Mixin: every insert, update and delete of this model is written to the audit log."""
+
+    #: columns whose values must never be copied into the log (only the fact of a change)
+    __audit_hidden__: ClassVar[frozenset[str]] = frozenset()
+
+
+def record_event(
+    session: Session,
+    action: str,
+    object_type: str,
+    object_id: object = None,
+    details: dict[str, Any] | None = None,
+    actor: AuditActor | None = None,
+) -> None:
+    who = actor or current_actor()
+    session.add(
+        AuditEntry(
+            actor_id=who.id,
+            actor_name=who.name,
+            action=action,
+            object_type=object_type,
+            object_id=None if object_id is None else str(object_id),
+            after=_jsonable_dict(details) if details else None,
+            ip_address=_client_ip(),
+        )
+    )
+
+
+def _client_ip() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def _jsonable_dict(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: _jsonable(value) for key, value in values.items()}
+
+
+def _values(obj: Audited, hidden: frozenset[str]) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {
+        attr.key: HIDDEN_VALUE if attr.key in hidden else _jsonable(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in _BOOKKEEPING_COLUMNS
+    }
+
+
+def _changes(obj: Audited, hidden: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _BOOKKEEPING_COLUMNS:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        before[attr.key] = HIDDEN_VALUE if attr.key in hidden else _jsonable(old)
+        after[attr.key] = HIDDEN_VALUE if attr.key in hidden else _jsonable(new)
+    return before, after
+
+
+def _identity(obj: object) -> str:
+    identity = inspect(obj).identity
+    return "-".join(str(part) for part in identity) if identity else ""
+
+
+@event.listens_for(Session, "after_flush")
+def _capture_changes(session: Session, flush_context: Any) -> None:
+    # Runs while the pre-flush state and attribute history are still available.
+    rows: list[dict[str, Any]] = []
+    who = current_actor()
+    ip = _client_ip()
+    now = utcnow()
+
+    def add(obj: Audited, action: str, before: Any, after: Any) -> None:
+        rows.append(
+            {
+                "at": now,
+                "actor_id": who.id,
+                "actor_name": who.name,
+                "action": action,
+                "object_type": inspect(obj).mapper.persist_selectable.name,  # type: ignore[attr-defined]
+                "object_id": _identity(obj),
+                "before": before,
+                "after": after,
+                "ip_address": ip,
+            }
+        )
+
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            add(obj, "create", None, _values(obj, obj.__audit_hidden__))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            before, after = _changes(obj, obj.__audit_hidden__)
+            if after or before:
+                add(obj, "update", before, after)
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            add(obj, "delete", _values(obj, obj.__audit_hidden__), None)
+    if rows:
+        session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_change(mapper: Mapper[Any], connection: Any, target: AuditEntry) -> None:
+    raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")

@@ -1,0 +1,89 @@
+"""Domain errors raised by services, and the HTTP error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from hrms.core.security import wants_json
+
+#: a form-level error that belongs to no single field
+FORM = "_form"
+
+
+class DomainError(Exception):
+    """A rule refused the input. ``field`` names the input at fault, ``message`` says why."""
+
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class ValidationFailed(Exception):
+    """Several field errors at once, as from a schema."""
+
+    def __init__(self, errors: dict[str, list[Any]]) -> None:
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+class ConflictError(DomainError):
+    """Someone else changed the record since it was read."""
+
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Access denied"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Upload too large"),
+    429: _l("Too many requests"),
+    500: _l("Server error"),
+    503: _l("Service unavailable"),
+}
+
+ERROR_EXPLANATIONS = {
+    400: _l("The request could not be understood."),
+    403: _l("You do not have permission to do this."),
+    404: _l("The page or record you asked for does not exist or is not available to you."),
+    405: _l("This address does not accept this kind of request."),
+    409: _l("The record was changed by someone else. Reload it and try again."),
+    413: _l("The file you sent is larger than allowed."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. The error has been logged."),
+    503: _l("The service is temporarily unavailable. Please try again in a moment."),
+}
+
+
+def _render(status: int, message: Any = None) -> Any:
+    title = ERROR_TITLES.get(status, ERROR_TITLES[500])
+    text = message or ERROR_EXPLANATIONS.get(status, ERROR_EXPLANATIONS[500])
+    if wants_json():
+        return jsonify({"error": {"code": status, "message": str(text), "fields": {}}}), status
+    return render_template("errors/error.html", status=status, title=title, text=text), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        return _render(
+            400,
+            _l("Your form has expired or is missing its security token. Reload the page and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code in (301, 302, 303, 307, 308):
+            return error
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> Any:
+        app.logger.exception("Unhandled error")
+        return _render(500)

@@ -1,0 +1,18 @@
+"""Vietnamese text helpers."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ → d) and collapse spaces: "Nguyễn  Văn Ân" → "nguyen van an"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def normalize_spaces(text: str) -> str:
+    """NFC and single spaces, so the same name typed twice is stored the same way."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()

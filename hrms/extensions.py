@@ -1,0 +1,17 @@
+"""Extension singletons, created without an app and bound in ``create_app``."""
+
+from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from hrms.core.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+bootstrap = Bootstrap5()

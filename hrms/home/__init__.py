@@ -1,0 +1,1 @@
+"""The shell: home page, navigation and language choice."""

@@ -1,0 +1,70 @@
+"""Reads of the organisation tree, always scoped to the acting user."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+
+from hrms.core.security import Actor, Permission, Scope, authorize, subtree_upper_bound
+from hrms.core.text import fold
+from hrms.extensions import db
+from hrms.org.models import Unit, UnitHistory
+from hrms.org.policies import can_manage_units, can_view_unit
+
+
+def scoped_units(actor: Actor) -> Select[tuple[Unit]]:
+    return select(Unit).where(Scope.for_actor(actor, Permission.ORG_VIEW).filter(Unit.path))
+
+
+def list_units(actor: Actor, *, include_closed: bool = False, q: str = "") -> list[Unit]:
+    """Units in scope in tree order (each parent before its children)."""
+    query = scoped_units(actor).order_by(Unit.path)
+    if not include_closed:
+        query = query.where(Unit.effective_to.is_(None))
+    if q:
+        needle = fold(q)
+        query = query.where(Unit.search_text.contains(needle, autoescape=True))
+    return list(db.session.scalars(query))
+
+
+def get_unit_for(actor: Actor, unit_id: int, *, manage: bool = False) -> Unit:
+    """404 when the unit is absent or out of scope; 403 when visible but not manageable."""
+    unit = db.session.get(Unit, unit_id)
+    visible = unit is not None and can_view_unit(actor, unit)
+    return authorize(unit, visible=visible, allowed=not manage or can_manage_units(actor))
+
+
+def subtree(unit: Unit) -> Select[tuple[Unit]]:
+    """The unit and all its descendants: one range scan on the path index."""
+    return select(Unit).where(Unit.path >= unit.path, Unit.path < subtree_upper_bound(unit.path))
+
+
+def children_of(unit: Unit) -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)))
+
+
+def history_of(unit: Unit) -> list[UnitHistory]:
+    return list(
+        db.session.scalars(
+            select(UnitHistory)
+            .where(UnitHistory.unit_id == unit.id)
+            .order_by(UnitHistory.valid_from.desc(), UnitHistory.id.desc())
+        )
+    )
+
+
+def ancestors_of(unit: Unit) -> list[Unit]:
+    ids = unit.ancestor_ids
+    if not ids:
+        return []
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def open_units_for_parent_choice(actor: Actor, exclude: Unit | None = None) -> list[Unit]:
+    """Units that may receive a new child or a moved unit (never the unit's own subtree)."""
+    query = scoped_units(actor).where(Unit.effective_to.is_(None)).order_by(Unit.path)
+    if exclude is not None:
+        query = query.where(
+            (Unit.path < exclude.path) | (Unit.path >= subtree_upper_bound(exclude.path))
+        )
+    return list(db.session.scalars(query))

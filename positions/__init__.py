@@ -1,0 +1,1 @@
+"""Job-position frameworks and competency profiles. Imports only ``hrms.core``."""
