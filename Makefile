@@ -1,0 +1,66 @@
+# The two commands of the README: `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+HRMS_WORKERS ?= 2
+
+.PHONY: run dev test install install-dev translations lint typecheck imports pytest \
+	extract-messages update-messages clean
+
+run: install ## install, migrate, load demo data when empty, serve on http://$(HOST):$(PORT)
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(BIN)/gunicorn --workers $(HRMS_WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+dev: install ## development server with the reloader
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: install-dev lint typecheck imports pytest ## the whole suite (SQLite, then PostgreSQL when configured)
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+install-dev: $(VENV)/.installed-dev translations
+
+translations: $(VENV)/.installed ## compile the message catalogs
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d hrms/translations 2>&1 | grep -v '^compiling' || true
+	@test -f hrms/translations/vi/LC_MESSAGES/messages.mo
+
+lint:
+	$(BIN)/ruff check .
+
+typecheck:
+	$(BIN)/mypy hrms/core positions
+
+imports:
+	$(BIN)/lint-imports
+
+pytest:
+	env -u HRMS_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$HRMS_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; $(BIN)/pytest; \
+	else \
+		echo "HRMS_TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run always sets it)"; \
+	fi
+
+extract-messages: $(VENV)/.installed ## refresh messages.pot and merge it into the catalogs
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output \
+		--keywords _l --output-file hrms/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i hrms/translations/messages.pot -d hrms/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,181 @@
+"""Test harness: one database per session built by the migrations; each test inside a
+transaction rolled back at the end; a world of units and accounts; ``login_as(role)``.
+
+Set ``HRMS_TEST_DATABASE_URL`` to run on PostgreSQL (the database is emptied first).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.globals import app_ctx
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from hrms.core.security import Role
+from hrms.extensions import db
+from tests import factories
+
+CSRF_RAW = "test-csrf-raw-token"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("HRMS_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, instance_path: Path) -> Iterator[Flask]:
+    os.environ["HRMS_INSTANCE_PATH"] = str(instance_path)
+    os.environ["HRMS_DATABASE_URL"] = _database_url(tmp_path_factory)
+    from hrms.app import create_app
+
+    application = create_app({"TESTING": True})
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+def _session_scope() -> object:
+    """Each request gets its own session, as in production; the test body keeps one of its own
+    (also inside ``service_context``), so the test's objects survive the requests it makes."""
+    if has_app_context() and not g.get("use_test_session"):
+        return id(app_ctx._get_current_object())
+    return "test"
+
+
+@pytest.fixture
+def service_context(app: Flask) -> Iterator[None]:
+    """A request context for calling services directly, sharing the test's session.
+
+    Do not make client requests inside it: they would share its ``g``.
+    """
+    with app.test_request_context():
+        g.use_test_session = True
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app: Flask) -> Iterator[None]:
+    """Everything a test writes, including commits made by requests, is rolled back after it.
+
+    No app context stays pushed during the test: each request must get its own ``g``, as in
+    production. Tests that call services directly open ``app.test_request_context()``.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=_session_scope,
+    )
+    factories.bind(db.session)
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@dataclass
+class World:
+    """Two divisions of one department, plus a second department out of everyone's reach."""
+
+    root: Any
+    department: Any
+    division_a: Any
+    team_a: Any
+    division_b: Any
+    other_department: Any
+    users: dict[str, Any]
+
+
+@pytest.fixture
+def world() -> World:
+    root = factories.UnitFactory(code="ROOT", name="Ủy ban nhân dân tỉnh", kind="agency")
+    department = factories.UnitFactory(code="DEP", name="Sở Nội vụ", parent=root, kind="department")
+    division_a = factories.UnitFactory(code="DIV-A", name="Phòng Công chức", parent=department)
+    team_a = factories.UnitFactory(code="TEAM-A", name="Tổ Hồ sơ", parent=division_a)
+    division_b = factories.UnitFactory(code="DIV-B", name="Phòng Tổ chức", parent=department)
+    other = factories.UnitFactory(code="OTHER", name="Sở Tài chính", parent=root, kind="department")
+    users = {
+        "admin": factories.UserFactory(username="admin", grants=[(Role.ADMIN, None)]),
+        "officer": factories.UserFactory(
+            username="officer", grants=[(Role.PERSONNEL_OFFICER, department)]
+        ),
+        "head": factories.UserFactory(username="head", grants=[(Role.UNIT_HEAD, division_a)]),
+        "staff": factories.UserFactory(username="staff", grants=[(Role.STAFF, division_a)]),
+        "head2": factories.UserFactory(username="head2", grants=[(Role.UNIT_HEAD, division_b)]),
+        "nobody": factories.UserFactory(username="nobody", grants=[]),
+    }
+    db.session.commit()
+    return World(root, department, division_a, team_a, division_b, other, users)
+
+
+class Client(FlaskClient):
+    """Test client that can post forms with a valid CSRF token."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            session["csrf_token"] = CSRF_RAW
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return str(serializer.dumps(CSRF_RAW))
+
+    def post_form(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        payload = dict(data or {})
+        payload["csrf_token"] = self.csrf_token()
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def login_as(client: Client, world: World) -> Any:
+    """Sign the client in as one of the world's accounts, by role name ("admin", "head"...)."""
+
+    def sign_in(name: str) -> Any:
+        user = world.users[name]
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+def page_errors(html: str) -> list[str]:
+    """The refusal messages shown beside fields and at the top of forms."""
+    found = re.findall(r'class="invalid-feedback"[^>]*>([^<]+)<', html)
+    found += re.findall(r'data-testid="form-errors">\s*((?:<div>[^<]*</div>\s*)+)', html)
+    return [re.sub(r"<[^>]+>", " ", item).strip() for item in found]

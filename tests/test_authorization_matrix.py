@@ -1,0 +1,126 @@
+"""Every endpoint × every role × an in-scope and an out-of-scope record.
+
+A route added without an expectation here fails the test, as does a route whose guard
+answers differently from what is written below.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from hrms.core.audit import AuditEntry
+from hrms.core.security import unguarded_endpoints
+from hrms.extensions import db
+
+OK = "ok"  # allowed: neither 401/403/404 nor a redirect to sign-in, and no server error
+LOGIN = "login"  # anonymous: sent to the sign-in page
+ROLES = ("anonymous", "admin", "officer", "head", "staff", "nobody")
+
+
+def everyone(value: object) -> dict[str, object]:
+    return dict.fromkeys(ROLES, value) | {"anonymous": LOGIN}
+
+
+PUBLIC = dict.fromkeys(ROLES, OK)
+SIGNED_IN = everyone(OK)
+ADMIN_ONLY = everyone(403) | {"admin": OK}
+ORG_VIEWERS_IN = everyone(403) | {"admin": OK, "officer": OK, "head": OK}
+ORG_VIEWERS_OUT = everyone(403) | {"admin": OK, "officer": 404, "head": 404}
+ADMIN_ONLY_MISSING = everyone(403) | {"admin": 404}
+
+#: endpoint -> method -> (expectation for an in-scope record, for an out-of-scope one)
+EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]]] = {
+    "home.index": {"GET": (SIGNED_IN, None)},
+    "home.set_language": {"GET": (PUBLIC, None)},
+    "accounts.login": {"GET": (PUBLIC | {"admin": OK}, None), "POST": (PUBLIC, None)},
+    "accounts.logout": {"POST": (SIGNED_IN, None)},
+    "accounts.change_password": {"GET": (SIGNED_IN, None), "POST": (SIGNED_IN, None)},
+    "accounts.list_users": {"GET": (ADMIN_ONLY, None)},
+    "accounts.create_user": {"GET": (ADMIN_ONLY, None), "POST": (ADMIN_ONLY, None)},
+    "accounts.show_user": {"GET": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "accounts.update_user": {"POST": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "accounts.add_grant": {"POST": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "accounts.remove_grant": {"POST": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "accounts.reset_password": {"POST": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "accounts.unlock_user": {"POST": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "org.list_units": {"GET": (ORG_VIEWERS_IN, None)},
+    "org.create_unit": {"GET": (ADMIN_ONLY, None), "POST": (ADMIN_ONLY, None)},
+    "org.show_unit": {"GET": (ORG_VIEWERS_IN, ORG_VIEWERS_OUT)},
+    "org.rename_unit": {"POST": (ADMIN_ONLY, ADMIN_ONLY)},
+    "org.move_unit": {"POST": (ADMIN_ONLY, ADMIN_ONLY)},
+    "org.close_unit": {"POST": (ADMIN_ONLY, ADMIN_ONLY)},
+    "audit.list_entries": {"GET": (ADMIN_ONLY, None)},
+    "audit.show_entry": {"GET": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+}
+
+MISSING_ID = 987654
+
+
+def _routes(app: Flask) -> list[tuple[str, str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.rsplit(".", 1)[-1] == "static":
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, rule.rule))
+    return routes
+
+
+def test_every_route_has_an_expectation(app: Flask) -> None:
+    routes = {(endpoint, method) for endpoint, method, _ in _routes(app)}
+    written = {(endpoint, method) for endpoint, methods in EXPECTED.items() for method in methods}
+    assert routes - written == set(), "routes without an entry in the authorisation matrix"
+    assert written - routes == set(), "matrix entries for routes that no longer exist"
+    assert unguarded_endpoints(app) == []
+
+
+def _url(app: Flask, endpoint: str, world, in_scope: bool) -> str:  # type: ignore[no-untyped-def]
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    audit_entry = db.session.query(AuditEntry).order_by(AuditEntry.id).first()
+    targets = {
+        "unit_id": world.team_a.id if in_scope else world.other_department.id,
+        "user_id": world.users["staff"].id if in_scope else MISSING_ID,
+        "grant_id": world.users["staff"].grants[0].id if in_scope else MISSING_ID,
+        "entry_id": audit_entry.id if in_scope else MISSING_ID,
+        "code": "en",
+    }
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{arg: targets[arg] for arg in rule.arguments})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix(app: Flask, client, world, login_as, role: str) -> None:  # type: ignore[no-untyped-def]
+    if role != "anonymous":
+        login_as(role)
+    failures = []
+    for endpoint, methods in sorted(EXPECTED.items()):
+        for method, (inside, outside) in methods.items():
+            for in_scope, table in ((True, inside), (False, outside)):
+                if table is None:
+                    continue
+                url = _url(app, endpoint, world, in_scope)
+                if method == "POST":
+                    response = client.post_form(url, {})
+                else:
+                    response = client.get(url)
+                if endpoint == "accounts.logout" and role != "anonymous":
+                    login_as(role)  # sign back in for the rest of the matrix
+                expected = table[role]
+                status = response.status_code
+                location = response.headers.get("Location", "")
+                if expected == OK:
+                    good = status < 500 and status not in (401, 403, 404) and "/login" not in location
+                    if endpoint == "accounts.logout":
+                        good = status == 302  # to the sign-in page, as intended
+                    if endpoint == "accounts.login":
+                        good = status < 500 and status not in (403, 404)  # 401: wrong password
+                elif expected == LOGIN:
+                    good = status == 302 and "/login" in location
+                else:
+                    good = status == expected
+                if not good:
+                    failures.append(f"{method} {url} ({endpoint}, in_scope={in_scope}): {status}, expected {expected}")
+    assert failures == [], "\n".join(failures)
