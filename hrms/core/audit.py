@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import JSON, Index, Integer, String, event, inspect
-from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, object_session
 
 from hrms.core.db import Base, UTCDateTime, utcnow
 
@@ -163,47 +163,58 @@ def _changes(obj: Audited, hidden: frozenset[str]) -> tuple[dict[str, Any], dict
     return before, after
 
 
-def _identity(obj: object) -> str:
-    identity = inspect(obj).identity
-    return "-".join(str(part) for part in identity) if identity else ""
+_PENDING = "hrms_audit_rows"
+
+
+def _queue(mapper: Mapper[Any], target: Audited, action: str, before: Any, after: Any) -> None:
+    session = object_session(target)
+    if session is None:  # pragma: no cover - flush always runs within a session
+        return
+    who = current_actor()
+    session.info.setdefault(_PENDING, []).append(
+        {
+            "at": utcnow(),
+            "actor_id": who.id,
+            "actor_name": who.name,
+            "action": action,
+            "object_type": mapper.persist_selectable.name,  # type: ignore[attr-defined]
+            "object_id": "-".join(str(part) for part in mapper.primary_key_from_instance(target)),
+            "before": before,
+            "after": after,
+            "ip_address": _client_ip(),
+        }
+    )
+
+
+# Mapper events see every row the flush writes, including orphans deleted by a cascade, while
+# attribute history is still available; the rows are then written in one statement per flush.
+@event.listens_for(Audited, "after_insert", propagate=True)
+def _inserted(mapper: Mapper[Any], connection: Any, target: Audited) -> None:
+    _queue(mapper, target, "create", None, _values(target, target.__audit_hidden__))
+
+
+@event.listens_for(Audited, "after_update", propagate=True)
+def _updated(mapper: Mapper[Any], connection: Any, target: Audited) -> None:
+    before, after = _changes(target, target.__audit_hidden__)
+    if before or after:
+        _queue(mapper, target, "update", before, after)
+
+
+@event.listens_for(Audited, "after_delete", propagate=True)
+def _deleted(mapper: Mapper[Any], connection: Any, target: Audited) -> None:
+    _queue(mapper, target, "delete", _values(target, target.__audit_hidden__), None)
 
 
 @event.listens_for(Session, "after_flush")
-def _capture_changes(session: Session, flush_context: Any) -> None:
-    # Runs while the pre-flush state and attribute history are still available.
-    rows: list[dict[str, Any]] = []
-    who = current_actor()
-    ip = _client_ip()
-    now = utcnow()
-
-    def add(obj: Audited, action: str, before: Any, after: Any) -> None:
-        rows.append(
-            {
-                "at": now,
-                "actor_id": who.id,
-                "actor_name": who.name,
-                "action": action,
-                "object_type": inspect(obj).mapper.persist_selectable.name,  # type: ignore[attr-defined]
-                "object_id": _identity(obj),
-                "before": before,
-                "after": after,
-                "ip_address": ip,
-            }
-        )
-
-    for obj in session.new:
-        if isinstance(obj, Audited):
-            add(obj, "create", None, _values(obj, obj.__audit_hidden__))
-    for obj in session.dirty:
-        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
-            before, after = _changes(obj, obj.__audit_hidden__)
-            if after or before:
-                add(obj, "update", before, after)
-    for obj in session.deleted:
-        if isinstance(obj, Audited):
-            add(obj, "delete", _values(obj, obj.__audit_hidden__), None)
+def _write_queued(session: Session, flush_context: Any) -> None:
+    rows = session.info.pop(_PENDING, None)
     if rows:
         session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queued(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 @event.listens_for(AuditEntry, "before_update")

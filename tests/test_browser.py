@@ -1,0 +1,250 @@
+"""The demo accounts in a real browser: sign-in, the navigation each role sees, scope, sign-out.
+
+A live server on its own SQLite file, migrated and loaded with the demo data, is driven by
+headless Chromium (Debian's ``/usr/bin/chromium``; Playwright's bundled browsers are not used).
+Screenshots go to ``test-artifacts/screenshots/`` at the repository root (git-ignored).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from hrms.extensions import db
+from hrms.settings import DEFAULT_DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+PASSWORD = DEFAULT_DEMO_PASSWORD
+TIMEOUT_MS = 10_000
+
+HOME = "home.index"
+ORG = "org.list_units"
+ACCOUNTS = "accounts.list_users"
+AUDIT = "audit.list_entries"
+
+#: demo account -> (full name shown in the user menu, the navigation it must see); hrms/demo.py
+ACCOUNTS_SEEN = {
+    "admin": ("Quản trị hệ thống", {HOME, ORG, ACCOUNTS, AUDIT}),
+    "officer": ("Trần Thị Thu Hà", {HOME, ORG}),
+    "head": ("Nguyễn Văn Ân", {HOME, ORG}),
+    "staff": ("Lê Thị Ngọc Ánh", {HOME}),
+    "officer2": ("Phạm Quốc Đạt", {HOME, ORG}),
+    "head2": ("Võ Minh Đức", {HOME, ORG}),
+    "staff2": ("Đặng Thị Hồng Nhung", {HOME}),
+}
+
+OWN_DIVISION = "Phòng Xây dựng chính quyền và công tác thanh niên"
+OTHER_DIVISION = "Phòng Công chức, viên chức"
+
+
+@pytest.fixture(autouse=True)
+def _transaction() -> Iterator[None]:
+    """Replaces the suite's per-test transaction, which would swap the global ``db.session``
+    for one bound to the shared test database: the live server must use its own database."""
+    yield
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+    def at(self, path: str) -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on a fresh SQLite file with the demo data, served on a free local port."""
+    from hrms.app import create_app
+
+    folder = tmp_path_factory.mktemp("browser")
+    with pytest.MonkeyPatch.context() as env:
+        # settings are read once, in create_app: the environment is restored right after
+        env.setenv("HRMS_INSTANCE_PATH", str(folder / "instance"))
+        env.setenv("HRMS_DATABASE_URL", f"sqlite:///{folder / 'browser.sqlite3'}")
+        env.setenv("HRMS_DEMO_PASSWORD", PASSWORD)
+        app = create_app({"TESTING": True})
+    try:
+        with app.app_context():  # the `flask` command pushes one; the test runner does not
+            upgrade()
+            result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            server.server_close()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: LiveServer) -> Iterator[Browser]:
+    """Headless Chromium, closed before the live server stops (hence the dependency)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (CI installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            headless=True, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test.
+
+    Script errors, console errors (a CSP refusal shows up there) and failed stylesheets or
+    scripts fail the test. Pages themselves may answer 401/403 on purpose; Chromium's own
+    request for /favicon.ico (the app has none) is ignored.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response: Response) -> None:
+        kind = response.request.resource_type
+        if kind == "document" or response.url.endswith("/favicon.ico"):
+            return
+        if response.status >= 400:
+            problems.append(f"{response.status} for {kind} {response.url}")
+
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on("console", on_console)
+    tab.on("response", on_response)
+    try:
+        yield tab
+        assert problems == [], problems
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD) -> None:
+    page.goto(server.at("/login"))
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_test_id("login-submit").click()
+
+
+def nav_endpoints(page: Page) -> set[str]:
+    links = page.get_by_test_id("main-nav").locator("a[data-nav]")
+    return set(links.evaluate_all("links => links.map(a => a.dataset.nav)"))
+
+
+def unit_names(page: Page) -> list[str]:
+    return page.get_by_test_id("units").locator("tbody a").all_inner_texts()
+
+
+@pytest.mark.parametrize("username", list(ACCOUNTS_SEEN))
+def test_each_demo_account_sees_its_navigation(
+    page: Page, live_server: LiveServer, username: str
+) -> None:
+    full_name, expected_nav = ACCOUNTS_SEEN[username]
+
+    sign_in(page, live_server, username)
+    page.wait_for_url(live_server.at("/"))
+
+    assert nav_endpoints(page) == expected_nav
+    # the name with its diacritics, as stored and as shown (NFC, not mangled by any encoding)
+    expect(page.get_by_test_id("user-menu")).to_have_text(full_name)
+    assert full_name in page.locator("main").inner_text()
+    expect(page.get_by_test_id("language-switch")).to_be_visible()
+    screenshot(page, f"{username}-home")
+
+    page.get_by_test_id("user-menu").click()
+    logout = page.get_by_test_id("logout")
+    expect(logout).to_be_visible()  # Bootstrap's dropdown script ran under the CSP
+    logout.click()
+    page.wait_for_url(live_server.at("/login"))
+    expect(page.get_by_test_id("login-submit")).to_be_visible()
+    expect(page.get_by_test_id("user-menu")).to_have_count(0)
+    assert nav_endpoints(page) == set()
+
+
+def test_wrong_password_stays_on_login_with_an_error(page: Page, live_server: LiveServer) -> None:
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and "/login" in response.url
+    ) as answer:
+        sign_in(page, live_server, "staff2", "not-the-password-2026")
+
+    assert answer.value.status == 401
+    expect(page.get_by_test_id("form-errors")).to_be_visible()
+    expect(page.get_by_test_id("form-errors")).not_to_be_empty()
+    assert page.url == live_server.at("/login")
+    expect(page.get_by_test_id("user-menu")).to_have_count(0)
+    expect(page.locator("input[name=password]")).to_have_value("")  # never echoed back
+    screenshot(page, "wrong-password")
+
+
+@pytest.mark.parametrize(
+    ("username", "sees_other_division"), [("officer", True), ("officer2", False), ("head2", False)]
+)
+def test_organisation_page_shows_only_units_in_scope(
+    page: Page, live_server: LiveServer, username: str, sees_other_division: bool
+) -> None:
+    sign_in(page, live_server, username)
+    page.wait_for_url(live_server.at("/"))
+
+    response = page.goto(live_server.at("/units/"))
+
+    assert response is not None
+    assert response.status == 200
+    expect(page.get_by_test_id("units")).to_be_visible()
+    names = unit_names(page)
+    assert OWN_DIVISION in names
+    assert (OTHER_DIVISION in names) is sees_other_division
+    if sees_other_division:
+        assert "Sở Nội vụ tỉnh Ninh Bình" in names
+    else:
+        assert "Sở Nội vụ tỉnh Ninh Bình" not in names
+    screenshot(page, f"{username}-units")
+
+
+def test_staff_is_refused_the_organisation_page(page: Page, live_server: LiveServer) -> None:
+    sign_in(page, live_server, "staff")
+    page.wait_for_url(live_server.at("/"))
+
+    response = page.goto(live_server.at("/units/"))
+
+    assert response is not None
+    assert response.status == 403
+    expect(page.get_by_test_id("units")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("403")
+    screenshot(page, "staff-units-403")
