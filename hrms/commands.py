@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from hrms.core.audit import AuditActor, acting_as
@@ -31,6 +32,7 @@ def _fail(error: DomainError | ValidationFailed) -> None:
 @click.option("--full-name", prompt=True, help="Full name shown in the interface.")
 @click.option("--email", default="", help="Optional email address.")
 @click.password_option(help="Password (asked twice when not given).")
+@with_appcontext
 def create_admin(username: str, full_name: str, email: str, password: str) -> None:
     """Create an administrator account."""
     from hrms.accounts.schemas import UserCreateSchema
@@ -60,6 +62,7 @@ def create_admin(username: str, full_name: str, email: str, password: str) -> No
 @click.option(
     "--if-empty", is_flag=True, help="Do nothing when the database already holds units or accounts."
 )
+@with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load the demo agency and its accounts (password: HRMS_DEMO_PASSWORD)."""
     from hrms.accounts.models import User

@@ -49,7 +49,9 @@ def test_bootstrap_is_served_locally(client) -> None:  # type: ignore[no-untyped
 
 
 def test_session_cookie_flags(client, world) -> None:  # type: ignore[no-untyped-def]
-    response = client.post_form("/login", {"username": "admin", "password": "Correct-Horse-Battery-9"})
+    response = client.post_form(
+        "/login", {"username": "admin", "password": "Correct-Horse-Battery-9"}
+    )
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
@@ -64,7 +66,9 @@ def test_post_without_csrf_token_is_refused(client, world, login_as) -> None:  #
 
 
 def test_login_without_csrf_token_is_refused(client, world) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/login", data={"username": "admin", "password": "Correct-Horse-Battery-9"})
+    response = client.post(
+        "/login", data={"username": "admin", "password": "Correct-Horse-Battery-9"}
+    )
     assert response.status_code == 400
 
 

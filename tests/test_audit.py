@@ -26,19 +26,38 @@ def entries_for(object_type: str, object_id: object) -> list[AuditEntry]:
 @pytest.mark.usefixtures("service_context")
 def test_update_records_only_changed_fields_with_actor(world) -> None:  # type: ignore[no-untyped-def]
     unit = world.division_a
-    services.rename_unit(world.users["admin"], unit, {"version": unit.version, "name": "Phòng Công chức, viên chức", "effective_date": dt.date(2025, 7, 1)})
+    services.rename_unit(
+        world.users["admin"],
+        unit,
+        {
+            "version": unit.version,
+            "name": "Phòng Công chức, viên chức",
+            "effective_date": dt.date(2025, 7, 1),
+        },
+    )
     last = entries_for("units", unit.id)[-1]
     assert last.action == "update"
-    assert last.before == {"name": "Phòng Công chức", "search_text": "phong cong chuc div-a", "current_since": "2020-01-01"}
+    assert last.before == {
+        "name": "Phòng Công chức",
+        "search_text": "phong cong chuc div-a",
+        "current_since": "2020-01-01",
+    }
     assert last.after["name"] == "Phòng Công chức, viên chức"
     assert last.after["current_since"] == "2025-07-01"
 
 
 def test_request_changes_carry_the_signed_in_user(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("admin")
-    client.post_form(f"/units/{world.team_a.id}/close", {"version": str(world.team_a.version), "effective_date": "2025-06-30"})
+    client.post_form(
+        f"/units/{world.team_a.id}/close",
+        {"version": str(world.team_a.version), "effective_date": "2025-06-30"},
+    )
     last = entries_for("units", world.team_a.id)[-1]
-    assert (last.actor_id, last.actor_name, last.action) == (world.users["admin"].id, "admin", "update")
+    assert (last.actor_id, last.actor_name, last.action) == (
+        world.users["admin"].id,
+        "admin",
+        "update",
+    )
     assert last.after == {"effective_to": "2025-06-30"}
     assert last.ip_address == "127.0.0.1"
 
@@ -56,7 +75,10 @@ def test_deletes_are_recorded(client, world, login_as) -> None:  # type: ignore[
 def test_refused_requests_leave_no_entry(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("admin")
     before = db.session.scalar(select(db.func.count()).select_from(AuditEntry))
-    response = client.post_form(f"/units/{world.division_a.id}/close", {"version": str(world.division_a.version), "effective_date": "2025-06-30"})
+    response = client.post_form(
+        f"/units/{world.division_a.id}/close",
+        {"version": str(world.division_a.version), "effective_date": "2025-06-30"},
+    )
     assert response.status_code == 422  # it still has an open sub-unit
     assert db.session.scalar(select(db.func.count()).select_from(AuditEntry)) == before
 

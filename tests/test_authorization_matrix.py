@@ -102,17 +102,16 @@ def test_matrix(app: Flask, client, world, login_as, role: str) -> None:  # type
                 if table is None:
                     continue
                 url = _url(app, endpoint, world, in_scope)
-                if method == "POST":
-                    response = client.post_form(url, {})
-                else:
-                    response = client.get(url)
+                response = client.post_form(url, {}) if method == "POST" else client.get(url)
                 if endpoint == "accounts.logout" and role != "anonymous":
                     login_as(role)  # sign back in for the rest of the matrix
                 expected = table[role]
                 status = response.status_code
                 location = response.headers.get("Location", "")
                 if expected == OK:
-                    good = status < 500 and status not in (401, 403, 404) and "/login" not in location
+                    good = (
+                        status < 500 and status not in (401, 403, 404) and "/login" not in location
+                    )
                     if endpoint == "accounts.logout":
                         good = status == 302  # to the sign-in page, as intended
                     if endpoint == "accounts.login":
@@ -122,5 +121,6 @@ def test_matrix(app: Flask, client, world, login_as, role: str) -> None:  # type
                 else:
                     good = status == expected
                 if not good:
-                    failures.append(f"{method} {url} ({endpoint}, in_scope={in_scope}): {status}, expected {expected}")
+                    where = f"{method} {url} ({endpoint}, in_scope={in_scope})"
+                    failures.append(f"{where}: {status}, expected {expected}")
     assert failures == [], "\n".join(failures)

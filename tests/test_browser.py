@@ -74,6 +74,8 @@ class LiveServer:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on a fresh SQLite file with the demo data, served on a free local port."""
+    if not CHROMIUM.exists():  # checked first: no server is built for nothing
+        pytest.skip("Debian chromium is not installed (CI installs it)")
     from hrms.app import create_app
 
     folder = tmp_path_factory.mktemp("browser")
@@ -105,8 +107,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture(scope="module")
 def browser(live_server: LiveServer) -> Iterator[Browser]:
     """Headless Chromium, closed before the live server stops (hence the dependency)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (CI installs it)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             headless=True, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS

@@ -58,7 +58,9 @@ def _cycle(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cycle_app = create_app({"TESTING": True})
     with cycle_app.app_context():
         upgrade()
-        assert {"units", "users", "role_grants", "audit_entries", "unit_history"} <= set(inspect(db.engine).get_table_names())
+        assert {"units", "users", "role_grants", "audit_entries", "unit_history"} <= set(
+            inspect(db.engine).get_table_names()
+        )
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
         upgrade()

@@ -52,12 +52,21 @@ def test_bare_postgresql_url_uses_psycopg3(tmp_path: Path) -> None:
         ({"PORT": "0"}, "PORT must be between 1 and 65535, not 0"),
         ({"PORT": "70000"}, "PORT must be between 1 and 65535, not 70000"),
         ({"HOST": "not a host!"}, "HOST is not an IP address or host name: 'not a host!'"),
-        ({"HRMS_DATABASE_URL": "mysql://x/y"}, "HRMS_DATABASE_URL must be sqlite or postgresql, not mysql"),
+        (
+            {"HRMS_DATABASE_URL": "mysql://x/y"},
+            "HRMS_DATABASE_URL must be sqlite or postgresql, not mysql",
+        ),
         ({"HRMS_DATABASE_URL": "::nonsense::"}, "HRMS_DATABASE_URL is not a database URL"),
         ({"HRMS_SECRET_KEY": "short"}, "HRMS_SECRET_KEY must be at least 32 characters long"),
         ({"HRMS_DEMO_PASSWORD": "abc"}, "HRMS_DEMO_PASSWORD must be at least 8 characters long"),
-        ({"HRMS_LOGIN_MAX_FAILURES": "0"}, "HRMS_LOGIN_MAX_FAILURES must be between 1 and 1000, not 0"),
-        ({"HRMS_SESSION_COOKIE_SECURE": "maybe"}, "HRMS_SESSION_COOKIE_SECURE must be true or false, not 'maybe'"),
+        (
+            {"HRMS_LOGIN_MAX_FAILURES": "0"},
+            "HRMS_LOGIN_MAX_FAILURES must be between 1 and 1000, not 0",
+        ),
+        (
+            {"HRMS_SESSION_COOKIE_SECURE": "maybe"},
+            "HRMS_SESSION_COOKIE_SECURE must be true or false, not 'maybe'",
+        ),
     ],
 )
 def test_bad_values_stop_with_one_line(tmp_path: Path, env: dict[str, str], message: str) -> None:
@@ -69,7 +78,9 @@ def test_bad_values_stop_with_one_line(tmp_path: Path, env: dict[str, str], mess
     assert isinstance(raised.value, SystemExit)  # uncaught, it ends the process with that line
 
 
-def test_app_refuses_to_start_on_a_bad_value(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_app_refuses_to_start_on_a_bad_value(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from hrms.app import create_app
 
     monkeypatch.setenv("HRMS_INSTANCE_PATH", str(tmp_path))

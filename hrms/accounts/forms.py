@@ -9,7 +9,9 @@ from hrms.core.forms import Form
 
 
 class LoginForm(Form):
-    username = StringField(_l("Username"), render_kw={"autocomplete": "username", "autofocus": True})
+    username = StringField(
+        _l("Username"), render_kw={"autocomplete": "username", "autofocus": True}
+    )
     password = PasswordField(_l("Password"), render_kw={"autocomplete": "current-password"})
 
 

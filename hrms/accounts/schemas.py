@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from hrms.core.schemas import InputSchema, Secret
 from hrms.core.security import Role
+
+class Username(fields.String):
+    """Usernames are case-insensitive: "Chief" is stored and checked as "chief"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return str(super()._deserialize(value, attr, data, **kwargs)).lower()
+
 
 USERNAME_FORMAT = validate.Regexp(
     r"^[a-z0-9][a-z0-9._-]{2,63}$",
@@ -25,7 +34,7 @@ class LoginSchema(InputSchema):
 
 
 class UserCreateSchema(InputSchema):
-    username = fields.String(required=True, validate=USERNAME_FORMAT)
+    username = Username(required=True, validate=USERNAME_FORMAT)
     full_name = fields.String(required=True, validate=validate.Length(max=200))
     email = fields.Email(load_default=None, validate=validate.Length(max=254))
     password = Secret(required=True, validate=validate.Length(max=PASSWORD_MAX_LENGTH))
@@ -50,10 +59,6 @@ class PasswordResetSchema(InputSchema):
 
 
 class PasswordChangeSchema(InputSchema):
-    current_password = Secret(
-        required=True, validate=validate.Length(max=PASSWORD_MAX_LENGTH)
-    )
+    current_password = Secret(required=True, validate=validate.Length(max=PASSWORD_MAX_LENGTH))
     new_password = Secret(required=True, validate=validate.Length(max=PASSWORD_MAX_LENGTH))
-    confirm_password = Secret(
-        required=True, validate=validate.Length(max=PASSWORD_MAX_LENGTH)
-    )
+    confirm_password = Secret(required=True, validate=validate.Length(max=PASSWORD_MAX_LENGTH))

@@ -82,8 +82,12 @@ def authenticate(username: str, password: str) -> User | None:
         check_password_hash(_dummy_hash(), password)
         reason = "unknown" if user is None else "disabled" if not user.active else "locked"
         record_event(
-            db.session, "login.refused", "users", user.id if user else None,
-            {"reason": reason}, actor=attempt,
+            db.session,
+            "login.refused",
+            "users",
+            user.id if user else None,
+            {"reason": reason},
+            actor=attempt,
         )
         return None
     if not check_password_hash(user.password_hash, password):
@@ -93,13 +97,17 @@ def authenticate(username: str, password: str) -> User | None:
             .values(failed_logins=User.failed_logins + 1)
             .returning(User.failed_logins)
         ).scalar_one()
-        record_event(db.session, "login.failed", "users", user.id, {"failures": failures}, actor=attempt)
+        record_event(
+            db.session, "login.failed", "users", user.id, {"failures": failures}, actor=attempt
+        )
         if failures >= settings.login_max_failures:
             until = now + dt.timedelta(minutes=settings.login_lock_minutes)
             db.session.execute(
                 update(User).where(User.id == user.id).values(failed_logins=0, locked_until=until)
             )
-            record_event(db.session, "login.locked", "users", user.id, {"until": until}, actor=attempt)
+            record_event(
+                db.session, "login.locked", "users", user.id, {"until": until}, actor=attempt
+            )
         db.session.expire(user)
         return None
     db.session.execute(
@@ -141,7 +149,8 @@ def _validated_grant(role: str, unit_id: int | None) -> tuple[str, int | None]:
     if role == Role.ADMIN:
         if unit_id is not None:
             raise DomainError(
-                "unit_id", _l("The administrator role covers the whole system; leave the unit empty.")
+                "unit_id",
+                _l("The administrator role covers the whole system; leave the unit empty."),
             )
         return role, None
     if unit_id is None:

@@ -71,7 +71,9 @@ def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    user = submit(form, LoginSchema(), lambda d: services.authenticate(d["username"], d["password"]))
+    user = submit(
+        form, LoginSchema(), lambda d: services.authenticate(d["username"], d["password"])
+    )
     if user is not None:
         _start_session(user)
         return redirect(safe_next(request.args.get("next"), url_for("home.index")))
@@ -101,7 +103,10 @@ def change_password() -> ResponseReturnValue:
     user: User = current_user._get_current_object()
     if submit(form, PasswordChangeSchema(), lambda d: services.change_own_password(user, d)):
         _start_session(user)  # this session continues under the new nonce; others end
-        flash(_("Your password has been changed. Other sessions of your account have ended."), "success")
+        flash(
+            _("Your password has been changed. Other sessions of your account have ended."),
+            "success",
+        )
         return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form), form.status
 

@@ -43,7 +43,11 @@ def list_entries(actor: Actor, filters: dict[str, Any]) -> Pagination:
 
 
 def object_types() -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+        )
+    )
 
 
 def get_entry_for(actor: Actor, entry_id: int) -> AuditEntry:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, Index, Integer, String, event, inspect
+from sqlalchemy import JSON, Index, Integer, String, event, inspect, insert
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, object_session
 
 from hrms.core.db import Base, UTCDateTime, utcnow
@@ -209,7 +209,7 @@ def _deleted(mapper: Mapper[Any], connection: Any, target: Audited) -> None:
 def _write_queued(session: Session, flush_context: Any) -> None:
     rows = session.info.pop(_PENDING, None)
     if rows:
-        session.connection().execute(AuditEntry.__table__.insert(), rows)
+        session.connection().execute(insert(AuditEntry), rows)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -74,7 +74,10 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(error: CSRFError) -> Any:
         return _render(
             400,
-            _l("Your form has expired or is missing its security token. Reload the page and try again."),
+            _l(
+                "Your form has expired or is missing its security token. "
+                "Reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -26,7 +26,9 @@ class Form(FlaskForm):  # type: ignore[misc]
     """Base form: CSRF protected; keeps errors that belong to no field in ``form_errors``."""
 
     def attach(self, error: DomainError | ValidationFailed) -> None:
-        errors = error.errors if isinstance(error, ValidationFailed) else {error.field: [error.message]}
+        errors = (
+            error.errors if isinstance(error, ValidationFailed) else {error.field: [error.message]}
+        )
         for name, messages in errors.items():
             field = getattr(self, name, None) if name != FORM else None
             if field is not None and hasattr(field, "errors"):

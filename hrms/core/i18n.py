@@ -1,12 +1,15 @@
 """Languages of the interface: Vietnamese by default, English on request."""
 
-from flask import session
+from flask import has_request_context, session
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 
 
 def select_language() -> str:
+    """The language chosen in this browser session; Vietnamese elsewhere (commands, jobs)."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)

@@ -181,8 +181,7 @@ def unguarded_endpoints(app: Flask) -> list[str]:
     return sorted(
         endpoint
         for endpoint, view in app.view_functions.items()
-        if access_rule(view) is None
-        and endpoint.rsplit(".", 1)[-1] != STATIC_ENDPOINT_SUFFIX
+        if access_rule(view) is None and endpoint.rsplit(".", 1)[-1] != STATIC_ENDPOINT_SUFFIX
     )
 
 
@@ -190,9 +189,7 @@ def audit_routes(app: Flask) -> None:
     """Refuse to start when any endpoint has no access rule."""
     missing = unguarded_endpoints(app)
     if missing:
-        raise UnguardedRouteError(
-            "endpoints without @requires or @public: " + ", ".join(missing)
-        )
+        raise UnguardedRouteError("endpoints without @requires or @public: " + ", ".join(missing))
 
 
 def authorize(record: T | None, *, visible: bool, allowed: bool = True) -> T:

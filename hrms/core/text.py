@@ -7,7 +7,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (đ → d) and collapse spaces: "Nguyễn  Văn Ân" → "nguyen van an"."""
+    """Lower-case, strip diacritics (đ → d), collapse spaces: "Nguyễn  Văn Ân" → "nguyen van an"."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped).strip().lower()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from sqlalchemy import Select, select
 
 from hrms.core.security import Actor, Permission, Scope, authorize, subtree_upper_bound
@@ -16,14 +18,33 @@ def scoped_units(actor: Actor) -> Select[tuple[Unit]]:
 
 
 def list_units(actor: Actor, *, include_closed: bool = False, q: str = "") -> list[Unit]:
-    """Units in scope in tree order (each parent before its children)."""
-    query = scoped_units(actor).order_by(Unit.path)
+    """Units in scope in tree order: each parent before its children, siblings by name."""
+    query = scoped_units(actor)
     if not include_closed:
         query = query.where(Unit.effective_to.is_(None))
     if q:
         needle = fold(q)
         query = query.where(Unit.search_text.contains(needle, autoescape=True))
-    return list(db.session.scalars(query))
+    return tree_order(list(db.session.scalars(query)))
+
+
+def tree_order(units: list[Unit]) -> list[Unit]:
+    """Depth-first, siblings sorted by name; units whose parent is absent start a branch."""
+    present = {unit.id for unit in units}
+    children: dict[int | None, list[Unit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id if unit.parent_id in present else None].append(unit)
+    ordered: list[Unit] = []
+    stack = sorted(children[None], key=_sibling_key, reverse=True)
+    while stack:
+        unit = stack.pop()
+        ordered.append(unit)
+        stack.extend(sorted(children[unit.id], key=_sibling_key, reverse=True))
+    return ordered
+
+
+def _sibling_key(unit: Unit) -> tuple[int, str, str]:
+    return (unit.depth, fold(unit.name), unit.code)
 
 
 def get_unit_for(actor: Actor, unit_id: int, *, manage: bool = False) -> Unit:
@@ -39,7 +60,9 @@ def subtree(unit: Unit) -> Select[tuple[Unit]]:
 
 
 def children_of(unit: Unit) -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)))
+    return list(
+        db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name))
+    )
 
 
 def history_of(unit: Unit) -> list[UnitHistory]:
@@ -62,9 +85,9 @@ def ancestors_of(unit: Unit) -> list[Unit]:
 
 def open_units_for_parent_choice(actor: Actor, exclude: Unit | None = None) -> list[Unit]:
     """Units that may receive a new child or a moved unit (never the unit's own subtree)."""
-    query = scoped_units(actor).where(Unit.effective_to.is_(None)).order_by(Unit.path)
+    query = scoped_units(actor).where(Unit.effective_to.is_(None))
     if exclude is not None:
         query = query.where(
             (Unit.path < exclude.path) | (Unit.path >= subtree_upper_bound(exclude.path))
         )
-    return list(db.session.scalars(query))
+    return tree_order(list(db.session.scalars(query)))

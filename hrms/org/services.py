@@ -128,7 +128,9 @@ def rename_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     if not unit.is_open:
         raise DomainError("_form", _l("A closed unit cannot be renamed."))
     _effective_date_after(unit, data["effective_date"], "effective_date")
-    _keep_history(unit, UnitChange.RENAME, data["effective_date"] - dt.timedelta(days=1), data.get("note"))
+    _keep_history(
+        unit, UnitChange.RENAME, data["effective_date"] - dt.timedelta(days=1), data.get("note")
+    )
     unit.name = new_name
     unit.search_text = _search_text(new_name, unit.code)
     unit.current_since = data["effective_date"]
@@ -150,7 +152,9 @@ def move_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     if new_parent.id == unit.parent_id:
         raise DomainError("parent_id", _l("The unit is already under this parent."))
     _effective_date_after(unit, data["effective_date"], "effective_date")
-    _keep_history(unit, UnitChange.MOVE, data["effective_date"] - dt.timedelta(days=1), data.get("note"))
+    _keep_history(
+        unit, UnitChange.MOVE, data["effective_date"] - dt.timedelta(days=1), data.get("note")
+    )
 
     old_path, new_path = unit.path, f"{new_parent.path}{unit.id}/"
     depth_shift = new_parent.depth + 1 - unit.depth

@@ -30,7 +30,9 @@ def _parent_choices(exclude: Unit | None = None, *, allow_root: bool) -> list[tu
 @requires(Permission.ORG_VIEW)
 def list_units() -> ResponseReturnValue:
     include_closed = request.args.get("closed") == "1"
-    units = queries.list_units(current_user, include_closed=include_closed, q=request.args.get("q", ""))
+    units = queries.list_units(
+        current_user, include_closed=include_closed, q=request.args.get("q", "")
+    )
     return render_template(
         "org/list.html",
         units=units,
@@ -83,7 +85,9 @@ def show_unit(unit_id: int) -> ResponseReturnValue:
     return _unit_page(queries.get_unit_for(current_user, unit_id))
 
 
-def _change_unit(unit_id: int, form: Form, schema: Any, action: Any, done: str) -> ResponseReturnValue:
+def _change_unit(
+    unit_id: int, form: Form, schema: Any, action: Any, done: str
+) -> ResponseReturnValue:
     unit = queries.get_unit_for(current_user, unit_id, manage=True)
     if submit(form, schema, lambda data: action(current_user, unit, data)):
         flash(done, "success")

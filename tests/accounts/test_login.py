@@ -18,7 +18,7 @@ from tests.factories import TEST_PASSWORD
 def failure_message(response) -> str:  # type: ignore[no-untyped-def]
     text = response.get_data(as_text=True)
     start = text.index('data-testid="form-errors"')
-    return text[start:text.index("</div>\n    </div>", start)]
+    return text[start : text.index("</div>\n    </div>", start)]
 
 
 def sign_in(client, username: str, password: str = TEST_PASSWORD):  # type: ignore[no-untyped-def]
@@ -37,10 +37,14 @@ def test_sign_in_and_out(client, world) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_next_parameter_is_followed_only_within_the_site(client, world) -> None:  # type: ignore[no-untyped-def]
-    response = client.post_form("/login?next=/units/", {"username": "admin", "password": TEST_PASSWORD})
+    response = client.post_form(
+        "/login?next=/units/", {"username": "admin", "password": TEST_PASSWORD}
+    )
     assert response.headers["Location"] == "/units/"
     client.post_form("/logout")
-    response = client.post_form("/login?next=https://evil.example/", {"username": "admin", "password": TEST_PASSWORD})
+    response = client.post_form(
+        "/login?next=https://evil.example/", {"username": "admin", "password": TEST_PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -67,7 +71,9 @@ def test_failures_are_audited_and_counted(client, world) -> None:  # type: ignor
 
 
 def test_lockout_after_too_many_failures(app, client, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    settings = dataclasses.replace(app.config["HRMS_SETTINGS"], login_max_failures=3, login_lock_minutes=15)
+    settings = dataclasses.replace(
+        app.config["HRMS_SETTINGS"], login_max_failures=3, login_lock_minutes=15
+    )
     monkeypatch.setitem(app.config, "HRMS_SETTINGS", settings)
     for _ in range(3):
         assert sign_in(client, "head", "wrong password").status_code == 401
@@ -119,7 +125,11 @@ def test_password_change_ends_other_sessions(app, client, world, name) -> None: 
     assert sign_in(other, name).status_code == 302
     response = client.post_form(
         "/account/password",
-        {"current_password": TEST_PASSWORD, "new_password": "Mật-khẩu-mới-2026", "confirm_password": "Mật-khẩu-mới-2026"},
+        {
+            "current_password": TEST_PASSWORD,
+            "new_password": "Mật-khẩu-mới-2026",
+            "confirm_password": "Mật-khẩu-mới-2026",
+        },
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200  # this session continues

@@ -17,7 +17,9 @@ def test_list_page_shows_scope_only(client, world, login_as) -> None:  # type: i
 def test_rename_form_shows_errors_beside_fields_and_saves_nothing(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("admin")
     unit_id = world.division_a.id
-    response = client.post_form(f"/units/{unit_id}/rename", {"version": "1", "name": "", "effective_date": "31/02/2025"})
+    response = client.post_form(
+        f"/units/{unit_id}/rename", {"version": "1", "name": "", "effective_date": "31/02/2025"}
+    )
     assert response.status_code == 422
     errors = page_errors(response.text)
     assert len(errors) == 2
@@ -32,7 +34,11 @@ def test_rename_through_the_page(client, world, login_as) -> None:  # type: igno
     unit_id = world.division_a.id
     response = client.post_form(
         f"/units/{unit_id}/rename",
-        {"version": str(world.division_a.version), "name": "Phòng Công chức, viên chức", "effective_date": "2025-07-01"},
+        {
+            "version": str(world.division_a.version),
+            "name": "Phòng Công chức, viên chức",
+            "effective_date": "2025-07-01",
+        },
     )
     assert response.status_code == 302
     page = client.get(f"/units/{unit_id}").text
@@ -44,9 +50,15 @@ def test_stale_rename_through_the_page_is_a_conflict(client, world, login_as) ->
     login_as("admin")
     unit_id = world.division_a.id
     stale = str(world.division_a.version)
-    first = client.post_form(f"/units/{unit_id}/rename", {"version": stale, "name": "Tên một", "effective_date": "2025-07-01"})
+    first = client.post_form(
+        f"/units/{unit_id}/rename",
+        {"version": stale, "name": "Tên một", "effective_date": "2025-07-01"},
+    )
     assert first.status_code == 302
-    second = client.post_form(f"/units/{unit_id}/rename", {"version": stale, "name": "Tên hai", "effective_date": "2025-08-01"})
+    second = client.post_form(
+        f"/units/{unit_id}/rename",
+        {"version": stale, "name": "Tên hai", "effective_date": "2025-08-01"},
+    )
     assert second.status_code == 422
     db.session.expire_all()
     assert db.session.get(Unit, unit_id).name == "Tên một"
