@@ -95,3 +95,32 @@ def test_language_switch_and_open_redirect_refused(client) -> None:  # type: ign
     client.get("/language/xx")
     with client.session_transaction() as session:
         assert session["lang"] == "en"  # unknown languages are ignored
+
+
+def test_a_crash_shows_the_error_page_and_keeps_nothing(client, world, login_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from hrms.extensions import db
+    from hrms.org import services
+    from hrms.org.models import Unit
+
+    def half_written(actor, unit, data):  # type: ignore[no-untyped-def]
+        unit.name = "Đã đổi một nửa"
+        db.session.flush()
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services, "rename_unit", half_written)
+    login_as("admin")
+    unit = world.division_a
+    response = client.post_form(
+        f"/units/{unit.id}/rename", {"version": str(unit.version), "name": "X", "effective_date": "2025-07-01"}
+    )
+    assert response.status_code == 500
+    assert "Lỗi máy chủ" in response.text
+    assert "disk on fire" not in response.text
+    db.session.expire_all()
+    assert db.session.get(Unit, unit.id).name == "Phòng Công chức"
+
+
+def test_error_pages_speak_vietnamese(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
+    login_as("staff")
+    assert "Không có quyền truy cập" in client.get("/units/").text
+    assert "Không tìm thấy" in client.get("/nowhere").text
