@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
-from flask_babel import lazy_gettext as _l
 
 from hrms.core import errors as core_errors
 from hrms.core import transaction
 from hrms.core.dates import format_date
 from hrms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, select_language
 from hrms.core.security import audit_routes
-from hrms.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from hrms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from hrms.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -66,6 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         BOOTSTRAP_SERVE_LOCAL=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        RATELIMIT_HEADERS_ENABLED=True,
     )
     if overrides:
         app.config.update(overrides)
@@ -87,20 +87,23 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_language)
     bootstrap.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = _l("Please sign in to open this page.")
-    login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
 
 
 def _register_blueprints(app: Flask) -> None:
     from hrms.accounts.views import blueprint as accounts
+    from hrms.api.api import blueprint as api
     from hrms.audit.views import blueprint as audit
     from hrms.home.views import blueprint as home
+    from hrms.org.api import blueprint as units_api
     from hrms.org.views import blueprint as org
 
     for blueprint in (home, accounts, org, audit):
+        app.register_blueprint(blueprint)
+    for blueprint in (api, units_api):
+        csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(blueprint)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -40,6 +41,8 @@ class Settings:
     login_lock_minutes: int
     password_min_length: int
     session_cookie_secure: bool
+    api_token_hours: int
+    sign_in_rate_limit: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], default_instance_path: Path) -> Settings:
@@ -55,6 +58,8 @@ class Settings:
             login_lock_minutes=_int(environ, "HRMS_LOGIN_LOCK_MINUTES", 15, 1, 7 * 24 * 60),
             password_min_length=_int(environ, "HRMS_PASSWORD_MIN_LENGTH", 10, 8, 128),
             session_cookie_secure=_bool(environ, "HRMS_SESSION_COOKIE_SECURE", False),
+            api_token_hours=_int(environ, "HRMS_API_TOKEN_HOURS", 12, 1, 24 * 30),
+            sign_in_rate_limit=_rate(environ, "HRMS_SIGN_IN_RATE_LIMIT", "10 per minute"),
         )
 
 
@@ -131,6 +136,15 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise SettingsError(name, f"must be true or false, not {raw!r}")
+
+
+def _rate(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = environ.get(name) or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise SettingsError(name, f"is not a rate such as '10 per minute', not {value!r}") from None
+    return value
 
 
 def _demo_password(environ: Mapping[str, str]) -> str:

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from hrms.core.security import Role
-from hrms.extensions import db
+from hrms.extensions import db, limiter
 from tests import factories
 
 CSRF_RAW = "test-csrf-raw-token"
@@ -77,6 +77,12 @@ def service_context(app: Flask) -> Iterator[None]:
     with app.test_request_context():
         g.use_test_session = True
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(app: Flask) -> None:
+    """Rate-limit counters live in process memory: each test starts from zero."""
+    limiter.reset()
 
 
 @pytest.fixture(autouse=True)
@@ -158,6 +164,25 @@ class Client(FlaskClient):
 def client(app: Flask) -> Client:
     app.test_client_class = Client
     return app.test_client()  # type: ignore[return-value]
+
+
+def issue_token(user: Any) -> str:
+    """A valid bearer token for ``user``, written straight into the test transaction."""
+    import datetime as dt
+    import secrets
+
+    from hrms.api.models import ApiToken
+    from hrms.api.queries import token_hash
+    from hrms.core.db import utcnow
+
+    raw = "hrms_" + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(
+            token_hash=token_hash(raw), user_id=user.id, expires_at=utcnow() + dt.timedelta(hours=1)
+        )
+    )
+    db.session.commit()
+    return raw
 
 
 @pytest.fixture

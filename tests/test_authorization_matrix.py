@@ -12,6 +12,7 @@ from flask import Flask
 from hrms.core.audit import AuditEntry
 from hrms.core.security import unguarded_endpoints
 from hrms.extensions import db
+from tests.conftest import issue_token
 
 OK = "ok"  # allowed: neither 401/403/404 nor a redirect to sign-in, and no server error
 LOGIN = "login"  # anonymous: sent to the sign-in page
@@ -52,6 +53,12 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
     "org.close_unit": {"POST": (ADMIN_ONLY, ADMIN_ONLY)},
     "audit.list_entries": {"GET": (ADMIN_ONLY, None)},
     "audit.show_entry": {"GET": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "api.create_token": {"POST": (PUBLIC, None)},
+    "api.revoke_current_token": {"DELETE": (SIGNED_IN, None)},
+    "api.openapi": {"GET": (PUBLIC, None)},
+    "api.docs": {"GET": (PUBLIC, None)},
+    "units_api.list_units": {"GET": (ORG_VIEWERS_IN, None)},
+    "units_api.show_unit": {"GET": (ORG_VIEWERS_IN, ORG_VIEWERS_OUT)},
 }
 
 MISSING_ID = 987654
@@ -79,22 +86,34 @@ def _url(app: Flask, endpoint: str, world, in_scope: bool) -> str:  # type: igno
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     audit_entry = db.session.query(AuditEntry).order_by(AuditEntry.id).first()
     targets = {
-        "unit_id": world.team_a.id if in_scope else world.other_department.id,
-        "user_id": world.users["staff"].id if in_scope else MISSING_ID,
-        "grant_id": world.users["staff"].grants[0].id if in_scope else MISSING_ID,
-        "entry_id": audit_entry.id if in_scope else MISSING_ID,
-        "code": "en",
+        "unit_id": lambda: world.team_a.id if in_scope else world.other_department.id,
+        "user_id": lambda: world.users["staff"].id if in_scope else MISSING_ID,
+        "grant_id": lambda: world.staff_grant_id if in_scope else MISSING_ID,
+        "entry_id": lambda: audit_entry.id if in_scope else MISSING_ID,
+        "code": lambda: "en",
     }
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(endpoint, **{arg: targets[arg] for arg in rule.arguments})
+        return url_for(endpoint, **{arg: targets[arg]() for arg in rule.arguments})
+
+
+def _api_call(client, method: str, url: str, world, role: str):  # type: ignore[no-untyped-def]
+    """API calls carry a fresh bearer token of the role, from a client without cookies."""
+    headers = (
+        {} if role == "anonymous" else {"Authorization": f"Bearer {issue_token(world.users[role])}"}
+    )
+    api_client = client.application.test_client(use_cookies=False)
+    return api_client.open(
+        url, method=method, headers=headers, json={} if method != "GET" else None
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix(app: Flask, client, world, login_as, role: str) -> None:  # type: ignore[no-untyped-def]
     if role != "anonymous":
         login_as(role)
+    world.staff_grant_id = world.users["staff"].grants[0].id  # removed by the matrix itself
     failures = []
     for endpoint, methods in sorted(EXPECTED.items()):
         for method, (inside, outside) in methods.items():
@@ -102,7 +121,12 @@ def test_matrix(app: Flask, client, world, login_as, role: str) -> None:  # type
                 if table is None:
                     continue
                 url = _url(app, endpoint, world, in_scope)
-                response = client.post_form(url, {}) if method == "POST" else client.get(url)
+                if url.startswith("/api/"):
+                    response = _api_call(client, method, url, world, role)
+                elif method == "POST":
+                    response = client.post_form(url, {})
+                else:
+                    response = client.get(url)
                 if endpoint == "accounts.logout" and role != "anonymous":
                     login_as(role)  # sign back in for the rest of the matrix
                 expected = table[role]
@@ -116,6 +140,8 @@ def test_matrix(app: Flask, client, world, login_as, role: str) -> None:  # type
                         good = status == 302  # to the sign-in page, as intended
                     if endpoint == "accounts.login":
                         good = status < 500 and status not in (403, 404)  # 401: wrong password
+                elif expected == LOGIN and url.startswith("/api/"):
+                    good = status == 401 and response.is_json
                 elif expected == LOGIN:
                     good = status == 302 and "/login" in location
                 else:

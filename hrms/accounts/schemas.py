@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 from hrms.core.schemas import InputSchema, Secret
 from hrms.core.security import Role
 
+
 class Username(fields.String):
     """Usernames are case-insensitive: "Chief" is stored and checked as "chief"."""
 

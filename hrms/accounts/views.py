@@ -28,22 +28,35 @@ from hrms.accounts.schemas import (
     UserCreateSchema,
     UserUpdateSchema,
 )
-from hrms.core.errors import FORM, DomainError
+from hrms.core.errors import FORM, DomainError, error_response
 from hrms.core.forms import Form, submit
 from hrms.core.i18n import select_language
 from hrms.core.schemas import NoInput
-from hrms.core.security import Permission, Role, public, requires
+from hrms.core.security import Permission, Role, public, requires, wants_json
 from hrms.core.transaction import keep_changes_despite_refusal
-from hrms.extensions import login_manager
+from hrms.extensions import limiter, login_manager
 from hrms.home.views import safe_next
 from hrms.org.queries import open_units_for_parent_choice
+from hrms.settings import current_settings
 
 blueprint = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
+    if wants_json():
+        return None  # the API accepts bearer tokens only: a cookie must not authorise it (CSRF)
     return queries.load_session_user(session_id)
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> ResponseReturnValue:
+    if wants_json():
+        return error_response(
+            401, _("Sign in first: send the header Authorization: Bearer <token>.")
+        )
+    flash(_("Please sign in to open this page."), "warning")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -67,6 +80,7 @@ def _start_session(user: User) -> None:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: current_settings().sign_in_rate_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

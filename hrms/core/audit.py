@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import JSON, Index, Integer, String, event, inspect, insert
+from sqlalchemy import JSON, Index, Integer, String, event, insert, inspect
 from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, object_session
 
 from hrms.core.db import Base, UTCDateTime, utcnow

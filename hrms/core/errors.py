@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, Response, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -42,6 +42,7 @@ ERROR_TITLES = {
     404: _l("Not found"),
     405: _l("Method not allowed"),
     409: _l("Conflict"),
+    422: _l("Invalid input"),
     413: _l("Upload too large"),
     429: _l("Too many requests"),
     500: _l("Server error"),
@@ -54,6 +55,7 @@ ERROR_EXPLANATIONS = {
     404: _l("The page or record you asked for does not exist or is not available to you."),
     405: _l("This address does not accept this kind of request."),
     409: _l("The record was changed by someone else. Reload it and try again."),
+    422: _l("Some values are missing or wrong; see the messages for each field."),
     413: _l("The file you sent is larger than allowed."),
     429: _l("Too many requests. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. The error has been logged."),
@@ -61,11 +63,43 @@ ERROR_EXPLANATIONS = {
 }
 
 
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+def error_response(
+    status: int, message: Any, fields: dict[str, list[Any]] | None = None
+) -> Response:
+    """The API's error envelope: ``{"error": {"code", "message", "fields"}}``."""
+    response = jsonify(
+        {
+            "error": {
+                "code": ERROR_CODES.get(status, "error"),
+                "message": str(message),
+                "fields": {name: [str(m) for m in items] for name, items in (fields or {}).items()},
+            }
+        }
+    )
+    response.status_code = status
+    return response
+
+
 def _render(status: int, message: Any = None) -> Any:
     title = ERROR_TITLES.get(status, ERROR_TITLES[500])
     text = message or ERROR_EXPLANATIONS.get(status, ERROR_EXPLANATIONS[500])
     if wants_json():
-        return jsonify({"error": {"code": status, "message": str(text), "fields": {}}}), status
+        return error_response(status, text)
     return render_template("errors/error.html", status=status, title=title, text=text), status
 
 
@@ -85,6 +119,20 @@ def register_error_handlers(app: Flask) -> None:
         if error.code in (301, 302, 303, 307, 308):
             return error
         return _render(error.code or 500)
+
+    @app.errorhandler(ValidationFailed)
+    def validation_failed(error: ValidationFailed) -> Any:
+        if wants_json():
+            return error_response(422, ERROR_EXPLANATIONS[422], error.errors)
+        return _render(422)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Any:
+        status = 409 if isinstance(error, ConflictError) else 422
+        if wants_json():
+            fields = {} if error.field == FORM else {error.field: [error.message]}
+            return error_response(status, error.message, fields)
+        return _render(status, error.message)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Any:
