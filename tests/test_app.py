@@ -97,7 +97,9 @@ def test_language_switch_and_open_redirect_refused(client) -> None:  # type: ign
         assert session["lang"] == "en"  # unknown languages are ignored
 
 
-def test_a_crash_shows_the_error_page_and_keeps_nothing(client, world, login_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_crash_shows_the_error_page_and_keeps_nothing(
+    client, world, login_as, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from hrms.extensions import db
     from hrms.org import services
     from hrms.org.models import Unit
@@ -111,7 +113,8 @@ def test_a_crash_shows_the_error_page_and_keeps_nothing(client, world, login_as,
     login_as("admin")
     unit = world.division_a
     response = client.post_form(
-        f"/units/{unit.id}/rename", {"version": str(unit.version), "name": "X", "effective_date": "2025-07-01"}
+        f"/units/{unit.id}/rename",
+        {"version": str(unit.version), "name": "X", "effective_date": "2025-07-01"},
     )
     assert response.status_code == 500
     assert "Lỗi máy chủ" in response.text
