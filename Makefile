@@ -60,7 +60,7 @@ pytest:
 extract-messages: $(VENV)/.installed ## refresh messages.pot and merge it into the catalogs
 	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output \
 		--keywords _l --output-file hrms/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i hrms/translations/messages.pot -d hrms/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i hrms/translations/messages.pot -d hrms/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -60,7 +60,7 @@ def check_password_policy(password: str, username: str, field: str = "password")
             field, _l("This password is too common and easy to guess. Choose another one.")
         )
     if len(set(password)) < 4:
-        raise DomainError(field, _l("The password repeats too few different characters."))
+        raise DomainError(field, _l("The password uses too few different characters."))
 
 
 def _search_text(username: str, full_name: str, email: str | None) -> str:

@@ -198,7 +198,7 @@ def close_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
         raise DomainError(
             "_form",
             _l(
-                "This unit still has %(count)s open sub-units. Move or close them first.",
+                "Open sub-units remaining: %(count)s. Move or close them first.",
                 count=open_children,
             ),
         )
