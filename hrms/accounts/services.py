@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -17,9 +16,10 @@ from hrms.accounts.policies import can_manage_accounts
 from hrms.accounts.queries import count_active_admins, find_by_username
 from hrms.core.audit import AuditActor, record_event
 from hrms.core.db import utcnow
-from hrms.core.errors import FORM, ConflictError, DomainError
+from hrms.core.errors import FORM, DomainError
 from hrms.core.security import Actor, Role
 from hrms.core.text import fold, normalize_spaces
+from hrms.core.transaction import check_version, flush_or_conflict
 from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.settings import current_settings
@@ -125,18 +125,6 @@ def _require_admin(actor: Actor) -> None:
         raise DomainError(FORM, _l("You may not manage accounts."))
 
 
-def _check_version(user: User, version: int) -> None:
-    if user.version != version:
-        raise ConflictError(FORM, STALE_ACCOUNT)
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise ConflictError(FORM, STALE_ACCOUNT) from None
-
-
 def _check_email_free(email: str | None, user: User | None = None) -> None:
     if not email:
         return
@@ -191,7 +179,7 @@ def create_user(actor: Actor, data: dict[str, Any]) -> User:
 
 def update_user(actor: Actor, user: User, data: dict[str, Any]) -> User:
     _require_admin(actor)
-    _check_version(user, data["version"])
+    check_version(user, data["version"], STALE_ACCOUNT)
     email = data.get("email")
     email = email.lower() if email else None
     _check_email_free(email, user)
@@ -206,7 +194,7 @@ def update_user(actor: Actor, user: User, data: dict[str, Any]) -> User:
     user.search_text = _search_text(user.username, user.full_name, email)
     if not user.active:
         user.session_nonce = new_session_nonce()
-    _flush()
+    flush_or_conflict(STALE_ACCOUNT)
     return user
 
 
@@ -242,7 +230,7 @@ def reset_password(actor: Actor, user: User, data: dict[str, Any]) -> User:
     check_password_policy(data["password"], user.username)
     user.password_hash = hash_password(data["password"])
     user.session_nonce = new_session_nonce()
-    _flush()
+    flush_or_conflict(STALE_ACCOUNT)
     return user
 
 
@@ -250,7 +238,7 @@ def unlock(actor: Actor, user: User) -> User:
     _require_admin(actor)
     user.locked_until = None
     user.failed_logins = 0
-    _flush()
+    flush_or_conflict(STALE_ACCOUNT)
     record_event(db.session, "login.unlocked", "users", user.id)
     return user
 
@@ -266,5 +254,5 @@ def change_own_password(user: User, data: dict[str, Any]) -> User:
     user.password_hash = hash_password(data["new_password"])
     # every other session of this account ends: their ids carry the old nonce
     user.session_nonce = new_session_nonce()
-    _flush()
+    flush_or_conflict(STALE_ACCOUNT)
     return user

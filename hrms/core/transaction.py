@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g
+from typing import Any
 
+from flask import Flask, Response, g
+from sqlalchemy.orm.exc import StaleDataError
+
+from hrms.core.db import VersionedMixin
+from hrms.core.errors import FORM, ConflictError
 from hrms.extensions import db
 
 
@@ -24,3 +29,17 @@ def init_app(app: Flask) -> None:
         else:
             db.session.rollback()
         return response
+
+
+def check_version(record: VersionedMixin, version: int, message: Any) -> None:
+    """Refuse a change made to a version older than the one stored: someone saved in between."""
+    if record.version != version:
+        raise ConflictError(FORM, message)
+
+
+def flush_or_conflict(message: Any) -> None:
+    """Flush; a row changed by another transaction since it was read is a conflict, not a 500."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise ConflictError(FORM, message) from None

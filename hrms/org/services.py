@@ -7,12 +7,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, exists, func, literal, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from hrms.core.dates import format_date, today
-from hrms.core.errors import ConflictError, DomainError
+from hrms.core.errors import FORM, DomainError
 from hrms.core.security import Actor, subtree_upper_bound
 from hrms.core.text import fold, normalize_spaces
+from hrms.core.transaction import check_version, flush_or_conflict
 from hrms.extensions import db
 from hrms.org.models import Unit, UnitChange, UnitHistory
 from hrms.org.policies import can_manage_units
@@ -24,19 +24,7 @@ STALE_MESSAGE = _l(
 
 def _require_manager(actor: Actor) -> None:
     if not can_manage_units(actor):
-        raise DomainError("_form", _l("You may not change the organisation tree."))
-
-
-def _check_version(unit: Unit, version: int) -> None:
-    if unit.version != version:
-        raise ConflictError("_form", STALE_MESSAGE)
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise ConflictError("_form", STALE_MESSAGE) from None
+        raise DomainError(FORM, _l("You may not change the organisation tree."))
 
 
 def _search_text(name: str, code: str) -> str:
@@ -121,12 +109,12 @@ def _keep_history(unit: Unit, change: UnitChange, until: dt.date, note: str | No
 
 def rename_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     _require_manager(actor)
-    _check_version(unit, data["version"])
+    check_version(unit, data["version"], STALE_MESSAGE)
     new_name = normalize_spaces(data["name"])
     if new_name == unit.name:
         raise DomainError("name", _l("The new name is the same as the current one."))
     if not unit.is_open:
-        raise DomainError("_form", _l("A closed unit cannot be renamed."))
+        raise DomainError(FORM, _l("A closed unit cannot be renamed."))
     _effective_date_after(unit, data["effective_date"], "effective_date")
     _keep_history(
         unit, UnitChange.RENAME, data["effective_date"] - dt.timedelta(days=1), data.get("note")
@@ -134,15 +122,15 @@ def rename_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     unit.name = new_name
     unit.search_text = _search_text(new_name, unit.code)
     unit.current_since = data["effective_date"]
-    _flush()
+    flush_or_conflict(STALE_MESSAGE)
     return unit
 
 
 def move_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     _require_manager(actor)
-    _check_version(unit, data["version"])
+    check_version(unit, data["version"], STALE_MESSAGE)
     if not unit.is_open:
-        raise DomainError("_form", _l("A closed unit cannot be moved."))
+        raise DomainError(FORM, _l("A closed unit cannot be moved."))
     new_parent = _open_parent(data["parent_id"], "parent_id")
     assert new_parent is not None
     if new_parent.id == unit.id or new_parent.path.startswith(unit.path):
@@ -160,7 +148,7 @@ def move_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     depth_shift = new_parent.depth + 1 - unit.depth
     unit.parent_id = new_parent.id
     unit.current_since = data["effective_date"]
-    _flush()
+    flush_or_conflict(STALE_MESSAGE)
     # Re-root the whole subtree in one statement: paths and depths are derived from parents.
     db.session.execute(
         update(Unit)
@@ -176,9 +164,9 @@ def move_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
 
 def close_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     _require_manager(actor)
-    _check_version(unit, data["version"])
+    check_version(unit, data["version"], STALE_MESSAGE)
     if not unit.is_open:
-        raise DomainError("_form", _l("This unit is already closed."))
+        raise DomainError(FORM, _l("This unit is already closed."))
     when: dt.date = data["effective_date"]
     if when < unit.current_since:
         raise DomainError(
@@ -196,7 +184,7 @@ def close_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     )
     if open_children:
         raise DomainError(
-            "_form",
+            FORM,
             _l(
                 "Open sub-units remaining: %(count)s. Move or close them first.",
                 count=open_children,
@@ -204,5 +192,5 @@ def close_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
         )
     _keep_history(unit, UnitChange.CLOSE, when, data.get("note"))
     unit.effective_to = when
-    _flush()
+    flush_or_conflict(STALE_MESSAGE)
     return unit
