@@ -88,6 +88,8 @@ def test_language_switch_and_open_redirect_refused(client) -> None:  # type: ign
     assert response.headers["Location"] == "/"
     response = client.get("/language/en?next=//evil.example")
     assert response.headers["Location"] == "/"
+    response = client.get("/language/en?next=/%5Cevil.example")
+    assert response.headers["Location"] == "/"
     response = client.get("/language/en?next=/units/")
     assert response.headers["Location"] == "/units/"
     with client.session_transaction() as session:

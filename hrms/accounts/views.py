@@ -34,8 +34,8 @@ from hrms.core.i18n import select_language
 from hrms.core.schemas import NoInput
 from hrms.core.security import Permission, Role, public, requires, wants_json
 from hrms.core.transaction import keep_changes_despite_refusal
+from hrms.core.urls import safe_next
 from hrms.extensions import limiter, login_manager
-from hrms.home.views import safe_next
 from hrms.org.queries import open_units_for_parent_choice
 from hrms.settings import current_settings
 

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from hrms.core.i18n import LANGUAGES
 from hrms.core.security import Permission, public, requires
+from hrms.core.urls import safe_next
 
 blueprint = Blueprint("home", __name__)
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site paths: an open redirect would let a link send users to a fake login."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    return target
 
 
 @blueprint.get("/")
