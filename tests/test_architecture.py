@@ -37,3 +37,27 @@ def test_every_feature_package_is_layered() -> None:
         f"hrms.{module.name}" for module in pkgutil.iter_modules(hrms.__path__) if module.ispkg
     } - SHARED
     assert set(_contract("feature-layers")["containers"]) == packages  # type: ignore[arg-type]
+
+
+def test_no_feature_imports_another_features_views() -> None:
+    import ast
+
+    offenders = []
+    allowed = {"hrms.core"}  # core.api holds conventions, not routes
+    for path in [*(ROOT / "hrms").rglob("*.py"), *(ROOT / "positions").rglob("*.py")]:
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        own_feature = ".".join(module.split(".")[:2])
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                feature = ".".join(parts[:2])
+                routes = parts[-1] in ("views", "api") and feature not in allowed | {own_feature}
+                if routes and module != "hrms.app":  # the factory registers every blueprint
+                    offenders.append(f"{module} imports {name}")
+    assert offenders == []
