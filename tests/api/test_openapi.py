@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from openapi_spec_validator import validate
 
 from hrms.api.openapi import api_rules, undocumented_api_endpoints
@@ -19,7 +21,7 @@ def test_every_api_route_is_documented(app, client) -> None:  # type: ignore[no-
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
     for rule in api_rules(app):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             assert (path, method.lower()) in documented
 
 
