@@ -96,13 +96,17 @@ def _register_blueprints(app: Flask) -> None:
     from hrms.accounts.views import blueprint as accounts
     from hrms.api.api import blueprint as api
     from hrms.audit.views import blueprint as audit
+    from hrms.codes.api import blueprint as codes_api
+    from hrms.codes.views import blueprint as codes
+    from hrms.employees.api import blueprint as employees_api
+    from hrms.employees.views import blueprint as employees
     from hrms.home.views import blueprint as home
     from hrms.org.api import blueprint as units_api
     from hrms.org.views import blueprint as org
 
-    for blueprint in (home, accounts, org, audit):
+    for blueprint in (home, accounts, org, audit, codes, employees):
         app.register_blueprint(blueprint)
-    for blueprint in (api, units_api):
+    for blueprint in (api, units_api, codes_api, employees_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(blueprint)
 

@@ -62,8 +62,15 @@ def create_admin(username: str, full_name: str, email: str, password: str) -> No
 @click.option(
     "--if-empty", is_flag=True, help="Do nothing when the database already holds units or accounts."
 )
+@click.option(
+    "--people",
+    default=300,
+    show_default=True,
+    type=click.IntRange(6, 100_000),
+    help="How many personnel dossiers to create.",
+)
 @with_appcontext
-def seed_demo(if_empty: bool) -> None:
+def seed_demo(if_empty: bool, people: int) -> None:
     """Load the demo agency and its accounts (password: HRMS_DEMO_PASSWORD)."""
     from hrms.accounts.models import User
     from hrms.demo import seed
@@ -73,7 +80,7 @@ def seed_demo(if_empty: bool) -> None:
         return
     with acting_as(AuditActor(None, "seed-demo")):
         try:
-            summary = seed(current_settings().demo_password)
+            summary = seed(current_settings().demo_password, people=people)
         except (DomainError, ValidationFailed) as error:
             _fail(error)
             return

@@ -6,10 +6,11 @@ Set ``HRMS_TEST_DATABASE_URL`` to run on PostgreSQL (the database is emptied fir
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,11 @@ class World:
     division_b: Any
     other_department: Any
     users: dict[str, Any]
+    #: dossiers: the staff member's own (division A), one in team A, one in division B, one outside
+    own: Any = None
+    in_team: Any = None
+    in_b: Any = None
+    outside: Any = None
 
 
 @pytest.fixture
@@ -141,8 +147,23 @@ def world() -> World:
         "head2": factories.UserFactory(username="head2", grants=[(Role.UNIT_HEAD, division_b)]),
         "nobody": factories.UserFactory(username="nobody", grants=[]),
     }
+    own = factories.EmployeeFactory(unit=division_a, full_name="Lê Thị Ngọc Ánh")
+    in_team = factories.EmployeeFactory(
+        unit=team_a,
+        full_name="Nguyễn Văn Ân",
+        sex="male",
+        national_id=factories.national_id_for("male", dt.date(1990, 5, 17), 1),
+    )
+    in_b = factories.EmployeeFactory(unit=division_b, full_name="Hoàng Minh Tâm")
+    outside = factories.EmployeeFactory(unit=other, full_name="Đỗ Thị Hạnh")
+    for person in (in_team, outside):
+        factories.TrainingFactory(employee_id=person.id)
+        factories.FamilyFactory(employee_id=person.id)
+    users["staff"].employee_id = own.id
     db.session.commit()
-    return World(root, department, division_a, team_a, division_b, other, users)
+    return World(
+        root, department, division_a, team_a, division_b, other, users, own, in_team, in_b, outside
+    )
 
 
 class Client(FlaskClient):
@@ -204,3 +225,35 @@ def page_errors(html: str) -> list[str]:
     found = re.findall(r'class="invalid-feedback"[^>]*>([^<]+)<', html)
     found += re.findall(r'data-testid="form-errors">\s*((?:<div>[^<]*</div>\s*)+)', html)
     return [re.sub(r"<[^>]+>", " ", item).strip() for item in found]
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Any:
+    """``with count_queries() as counted: ...`` then ``counted.n``: SQL statements issued."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting() -> Iterator[Any]:
+        @dataclass
+        class Counter:
+            n: int = 0
+            statements: list[str] = field(default_factory=list)
+
+        counter = Counter()
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                counter.n += 1
+                counter.statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    return counting

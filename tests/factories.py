@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -14,6 +15,7 @@ from werkzeug.security import generate_password_hash
 from hrms.accounts.models import RoleGrant, User
 from hrms.core.security import Role
 from hrms.core.text import fold
+from hrms.employees.models import Employee, FamilyMember, TrainingRecord
 from hrms.org.models import Unit
 
 TEST_PASSWORD = "Correct-Horse-Battery-9"
@@ -79,3 +81,56 @@ class UserFactory(SQLAlchemyModelFactory):
 
 
 _FACTORIES.extend([UnitFactory, UserFactory])
+
+
+def national_id_for(sex: str, born: dt.date, serial: int) -> str:
+    """A CCCD whose digits 4-6 agree with the sex, century and year of birth."""
+    century = (born.year // 100 - 19) * 2 + (1 if sex == "female" else 0)
+    return f"037{century}{born.year % 100:02d}{serial:06d}"
+
+
+class EmployeeFactory(SQLAlchemyModelFactory):
+    class Meta:
+        model = Employee
+        sqlalchemy_session_persistence = "commit"
+        exclude = ("unit",)
+
+    unit: Any = None
+    full_name = factory.Sequence(lambda n: f"Trần Thị Mẫu {chr(65 + n % 26)}")
+    search_name = factory.LazyAttribute(lambda o: fold(o.full_name))
+    sex = "female"
+    date_of_birth = dt.date(1990, 5, 17)
+    national_id = factory.Sequence(
+        lambda n: national_id_for("female", dt.date(1990, 5, 17), 100 + n)
+    )
+    kind = "cong_chuc"
+    status = "working"
+    unit_id = factory.LazyAttribute(lambda o: o.unit.id)
+    rank_code = "01.003"
+    salary_step = 3
+    salary_coefficient = Decimal("3.00")
+
+
+class TrainingFactory(SQLAlchemyModelFactory):
+    class Meta:
+        model = TrainingRecord
+        sqlalchemy_session_persistence = "commit"
+
+    school = "Học viện Hành chính Quốc gia"
+    major = "Quản lý nhà nước"
+    started_on = dt.date(2008, 9, 1)
+    ended_on = dt.date(2012, 6, 1)
+
+
+class FamilyFactory(SQLAlchemyModelFactory):
+    class Meta:
+        model = FamilyMember
+        sqlalchemy_session_persistence = "commit"
+
+    side = "own"
+    relation = "Mẹ"
+    full_name = "Phạm Thị Lụa"
+    birth_year = 1962
+
+
+_FACTORIES.extend([EmployeeFactory, TrainingFactory, FamilyFactory])

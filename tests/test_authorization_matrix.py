@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
+from hrms.codes.models import CodeEntry
 from hrms.core.audit import AuditEntry
 from hrms.core.security import unguarded_endpoints
 from hrms.extensions import db
@@ -29,6 +30,16 @@ ADMIN_ONLY = everyone(403) | {"admin": OK}
 ORG_VIEWERS_IN = everyone(403) | {"admin": OK, "officer": OK, "head": OK}
 ORG_VIEWERS_OUT = everyone(403) | {"admin": OK, "officer": 404, "head": 404}
 ADMIN_ONLY_MISSING = everyone(403) | {"admin": 404}
+DOSSIER_READERS = everyone(403) | {"admin": OK, "officer": OK, "head": OK}
+DOSSIER_EDITORS = everyone(403) | {"admin": OK, "officer": OK}
+#: another person's dossier in the reader's subtree (staff see only their own: 404 here)
+DOSSIER_IN = everyone(404) | {"admin": OK, "officer": OK, "head": OK}
+DOSSIER_OUT = everyone(404) | {"admin": OK}
+#: editing a dossier: the permission is checked first (403), then the scope (404)
+EDIT = (
+    everyone(403) | {"admin": OK, "officer": OK},
+    everyone(403) | {"admin": OK, "officer": 404},
+)
 
 #: endpoint -> method -> (expectation for an in-scope record, for an out-of-scope one)
 EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]]] = {
@@ -59,6 +70,29 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
     "api.docs": {"GET": (PUBLIC, None)},
     "units_api.list_units": {"GET": (ORG_VIEWERS_IN, None)},
     "units_api.show_unit": {"GET": (ORG_VIEWERS_IN, ORG_VIEWERS_OUT)},
+    "codes.list_lists": {"GET": (ADMIN_ONLY, None)},
+    "codes.show_list": {"GET": (ADMIN_ONLY, None)},
+    "codes.create_entry": {"POST": (ADMIN_ONLY, None)},
+    "codes.show_entry": {"GET": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "codes.update_entry": {"POST": (ADMIN_ONLY, ADMIN_ONLY_MISSING)},
+    "codes_api.list_entries": {"GET": (SIGNED_IN, None)},
+    "employees.list_employees": {"GET": (DOSSIER_READERS, None)},
+    "employees.create_employee": {"GET": (DOSSIER_EDITORS, None), "POST": (DOSSIER_EDITORS, None)},
+    "employees.my_dossier": {"GET": (SIGNED_IN, None)},
+    "employees.show_employee": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
+    "employees.edit_section": {"GET": EDIT, "POST": EDIT},
+    "employees.add_decision": {"GET": EDIT, "POST": EDIT},
+    "employees.add_training": {"POST": EDIT},
+    "employees.add_family_member": {"POST": EDIT},
+    "employees.remove_training": {"POST": EDIT},
+    "employees.remove_family_member": {"POST": EDIT},
+    "employees_api.list_employees": {"GET": (DOSSIER_READERS, None)},
+    "employees_api.create_employee": {"POST": (DOSSIER_EDITORS, None)},
+    "employees_api.show_employee": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
+    "employees_api.update_employee": {"PATCH": EDIT},
+    "employees_api.list_decisions": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
+    "employees_api.create_decision": {"POST": EDIT},
+    "employees_api.employee_audit": {"GET": EDIT},
 }
 
 MISSING_ID = 987654
@@ -85,11 +119,20 @@ def test_every_route_has_an_expectation(app: Flask) -> None:
 def _url(app: Flask, endpoint: str, world, in_scope: bool) -> str:  # type: ignore[no-untyped-def]
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     audit_entry = db.session.query(AuditEntry).order_by(AuditEntry.id).first()
+    code_entry = db.session.query(CodeEntry).filter_by(list_name="ethnicity", code="01").one()
     targets = {
         "unit_id": lambda: world.team_a.id if in_scope else world.other_department.id,
         "user_id": lambda: world.users["staff"].id if in_scope else MISSING_ID,
         "grant_id": lambda: world.staff_grant_id if in_scope else MISSING_ID,
-        "entry_id": lambda: audit_entry.id if in_scope else MISSING_ID,
+        "entry_id": lambda: (
+            (code_entry if endpoint.startswith("codes.") else audit_entry).id
+            if in_scope
+            else MISSING_ID
+        ),
+        "list_name": lambda: "ethnicity",
+        "employee_id": lambda: (world.in_team if in_scope else world.outside).id,
+        "section": lambda: "identity",
+        "part_id": lambda: _part_id(endpoint, world.in_team if in_scope else world.outside),
         "code": lambda: "en",
     }
     with app.test_request_context():
@@ -107,6 +150,16 @@ def _api_call(client, method: str, url: str, world, role: str):  # type: ignore[
     return api_client.open(
         url, method=method, headers=headers, json={} if method != "GET" else None
     )
+
+
+def _part_id(endpoint: str, employee) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from hrms.employees.models import FamilyMember, TrainingRecord
+
+    model = TrainingRecord if "training" in endpoint else FamilyMember
+    found = db.session.scalar(select(model.id).where(model.employee_id == employee.id))
+    return found if found is not None else MISSING_ID
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -42,14 +42,17 @@ ACCOUNTS = "accounts.list_users"
 AUDIT = "audit.list_entries"
 
 #: demo account -> (full name shown in the user menu, the navigation it must see); hrms/demo.py
+MINE = "employees.my_dossier"
+DOSSIERS = "employees.list_employees"
+CODES = "codes.list_lists"
 ACCOUNTS_SEEN = {
-    "admin": ("Quản trị hệ thống", {HOME, ORG, ACCOUNTS, AUDIT}),
-    "officer": ("Trần Thị Thu Hà", {HOME, ORG}),
-    "head": ("Nguyễn Văn Ân", {HOME, ORG}),
-    "staff": ("Lê Thị Ngọc Ánh", {HOME}),
-    "officer2": ("Phạm Quốc Đạt", {HOME, ORG}),
-    "head2": ("Võ Minh Đức", {HOME, ORG}),
-    "staff2": ("Đặng Thị Hồng Nhung", {HOME}),
+    "admin": ("Quản trị hệ thống", {HOME, DOSSIERS, ORG, ACCOUNTS, AUDIT, CODES}),
+    "officer": ("Trần Thị Thu Hà", {HOME, MINE, DOSSIERS, ORG}),
+    "head": ("Nguyễn Văn Ân", {HOME, MINE, DOSSIERS, ORG}),
+    "staff": ("Lê Thị Ngọc Ánh", {HOME, MINE}),
+    "officer2": ("Phạm Quốc Đạt", {HOME, MINE, DOSSIERS, ORG}),
+    "head2": ("Võ Minh Đức", {HOME, MINE, DOSSIERS, ORG}),
+    "staff2": ("Đặng Thị Hồng Nhung", {HOME, MINE}),
 }
 
 OWN_DIVISION = "Phòng Xây dựng chính quyền và công tác thanh niên"

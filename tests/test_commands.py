@@ -54,8 +54,29 @@ def test_create_admin_refuses_a_weak_password(app: Flask) -> None:
 
 @pytest.fixture
 def demo(app: Flask) -> None:
+    result = run(app, "seed-demo", "--people", "12")
+    assert result.exit_code == 0, result.output
+
+
+def test_the_full_demo_agency(app: Flask) -> None:
+    from hrms.core.dates import today
+    from hrms.employees.models import Decision, Employee, FamilyMember
+
     result = run(app, "seed-demo")
     assert result.exit_code == 0, result.output
+    people = db.session.scalars(select(Employee)).all()
+    assert len(people) == 300
+    assert len({p.national_id for p in people}) == 300
+    assert all(p.recruited_on and p.rank_code and p.salary_coefficient for p in people)
+    assert all(18 <= (p.recruited_on - p.date_of_birth).days // 365 for p in people)
+    near_retirement = [p for p in people if today().year - p.date_of_birth.year in (57, 61)]
+    assert len(near_retirement) >= 10
+    assert db.session.scalar(select(db.func.count()).select_from(Decision)) > 1000
+    assert db.session.scalar(select(db.func.count()).select_from(FamilyMember)) > 1000
+    linked = db.session.scalars(select(User).where(User.employee_id.is_not(None))).all()
+    assert {u.username for u in linked} == {"officer", "head", "staff", "officer2", "head2", "staff2"}
+    renamed = db.session.scalar(select(Unit).where(Unit.code == "SNV-XDCQ"))
+    assert renamed.current_since.year == 2025
 
 
 @pytest.mark.usefixtures("demo")
@@ -68,14 +89,20 @@ def test_seed_demo_only_when_empty_with_if_empty(app: Flask) -> None:
     assert db.session.scalar(select(db.func.count()).select_from(Unit)) == units
 
 
+HOME, MINE, DOSSIERS, ORG = (
+    "home.index",
+    "employees.my_dossier",
+    "employees.list_employees",
+    "org.list_units",
+)
 EXPECTED_NAV = {
-    "admin": {"home.index", "org.list_units", "accounts.list_users", "audit.list_entries"},
-    "officer": {"home.index", "org.list_units"},
-    "head": {"home.index", "org.list_units"},
-    "staff": {"home.index"},
-    "officer2": {"home.index", "org.list_units"},
-    "head2": {"home.index", "org.list_units"},
-    "staff2": {"home.index"},
+    "admin": {HOME, DOSSIERS, ORG, "accounts.list_users", "audit.list_entries", "codes.list_lists"},
+    "officer": {HOME, MINE, DOSSIERS, ORG},
+    "head": {HOME, MINE, DOSSIERS, ORG},
+    "staff": {HOME, MINE},
+    "officer2": {HOME, MINE, DOSSIERS, ORG},
+    "head2": {HOME, MINE, DOSSIERS, ORG},
+    "staff2": {HOME, MINE},
 }
 VISIBLE_UNITS = {
     "admin": 13,

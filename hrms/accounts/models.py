@@ -57,6 +57,8 @@ class User(Audited, VersionedMixin, TimestampMixin, Base):
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     #: last successful sign-in
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: the person's own dossier, for staff self-service
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), unique=True)
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user",

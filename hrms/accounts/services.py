@@ -20,6 +20,7 @@ from hrms.core.errors import FORM, DomainError
 from hrms.core.security import Actor, Role
 from hrms.core.text import fold, normalize_spaces
 from hrms.core.transaction import check_version, flush_or_conflict
+from hrms.employees.queries import employee_exists
 from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.settings import current_settings
@@ -230,6 +231,27 @@ def reset_password(actor: Actor, user: User, data: dict[str, Any]) -> User:
     check_password_policy(data["password"], user.username)
     user.password_hash = hash_password(data["password"])
     user.session_nonce = new_session_nonce()
+    flush_or_conflict(STALE_ACCOUNT)
+    return user
+
+
+def link_employee(actor: Actor, user: User, data: dict[str, Any]) -> User:
+    """Tie an account to the person's own dossier (staff self-service)."""
+    _require_admin(actor)
+    employee_id = data.get("employee_id")
+    if employee_id is not None:
+        if not employee_exists(employee_id):
+            raise DomainError("employee_id", _l("This dossier does not exist."))
+        holder = db.session.scalar(select(User).where(User.employee_id == employee_id))
+        if holder is not None and holder is not user:
+            raise DomainError(
+                "employee_id",
+                _l(
+                    "This dossier is already linked to the account %(username)s.",
+                    username=holder.username,
+                ),
+            )
+    user.employee_id = employee_id
     flush_or_conflict(STALE_ACCOUNT)
     return user
 

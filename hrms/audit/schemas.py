@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from hrms.core.schemas import InputSchema
+from hrms.core.schemas import Date, InputSchema
 
 
 class AuditFilterSchema(InputSchema):
@@ -10,6 +10,6 @@ class AuditFilterSchema(InputSchema):
     object_type = fields.String(load_default="", validate=validate.Length(max=60))
     object_id = fields.String(load_default="", validate=validate.Length(max=64))
     action = fields.String(load_default="", validate=validate.Length(max=60))
-    date_from = fields.Date(load_default=None)
-    date_to = fields.Date(load_default=None)
+    date_from = Date(load_default=None)
+    date_to = Date(load_default=None)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))

@@ -86,6 +86,10 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: client address of the request that made the change
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    #: whose record this is ("employees:12" for a dossier and all its parts), for one-query trails
+    subject: Mapped[str | None] = mapped_column(String(80), index=True)
+    #: the row's version after the change, so a stale save can list what changed since
+    object_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class Audited:
@@ -93,6 +97,11 @@ class Audited:
 
     #: columns whose values must never be copied into the log (only the fact of a change)
     __audit_hidden__: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def audit_subject(self) -> str | None:
+        """Whose record this row belongs to, e.g. "employees:12"; None when it stands alone."""
+        return None
 
 
 def record_event(
@@ -102,6 +111,7 @@ def record_event(
     object_id: object = None,
     details: dict[str, Any] | None = None,
     actor: AuditActor | None = None,
+    subject: str | None = None,
 ) -> None:
     who = actor or current_actor()
     session.add(
@@ -113,6 +123,7 @@ def record_event(
             object_id=None if object_id is None else str(object_id),
             after=_jsonable_dict(details) if details else None,
             ip_address=_client_ip(),
+            subject=subject,
         )
     )
 
@@ -182,6 +193,8 @@ def _queue(mapper: Mapper[Any], target: Audited, action: str, before: Any, after
             "before": before,
             "after": after,
             "ip_address": _client_ip(),
+            "subject": target.audit_subject,
+            "object_version": getattr(target, "version", None),
         }
     )
 

@@ -7,14 +7,17 @@ as messages beside the fields.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import request
 from flask_wtf import FlaskForm
 from marshmallow import Schema
+from wtforms import StringField
 
-from hrms.core.errors import FORM, DomainError, ValidationFailed
+from hrms.core.dates import format_date
+from hrms.core.errors import FORM, ConflictError, DomainError, ValidationFailed
 from hrms.core.schemas import load
 from hrms.extensions import db
 
@@ -25,7 +28,11 @@ UNPROCESSABLE = 422
 class Form(FlaskForm):  # type: ignore[misc]
     """Base form: CSRF protected; keeps errors that belong to no field in ``form_errors``."""
 
+    #: the refusal shown on the form, if any (views may look at its kind)
+    refusal: DomainError | ValidationFailed | None = None
+
     def attach(self, error: DomainError | ValidationFailed) -> None:
+        self.refusal = error
         errors = (
             error.errors if isinstance(error, ValidationFailed) else {error.field: [error.message]}
         )
@@ -42,8 +49,24 @@ class Form(FlaskForm):  # type: ignore[misc]
 
     @property
     def status(self) -> int:
-        """422 when the page shows refusals: the request wrapper then rolls everything back."""
+        """422 (409 for a conflict) when the page shows refusals: the request wrapper then rolls
+        everything back."""
+        if isinstance(self.refusal, ConflictError):
+            return 409
         return UNPROCESSABLE if self.has_errors else 200
+
+
+class DateText(StringField):
+    """A date typed as dd/mm/yyyy, whatever the browser's locale (a date input follows it)."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(label, render_kw=render_kw | kwargs.pop("render_kw", {}), **kwargs)
+
+    def _value(self) -> str:
+        if isinstance(self.data, dt.date):
+            return format_date(self.data)
+        return "" if self.data is None else str(self.data)
 
 
 def submitted_data() -> dict[str, Any]:

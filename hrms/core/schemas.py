@@ -7,6 +7,7 @@ translated here, once.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
 from hrms.core.errors import FORM, ValidationFailed
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 _FIXED_MESSAGES = {
     "Missing data for required field.": _l("This field is required."),
@@ -79,6 +82,22 @@ def _flatten(messages: Any, name: str = "") -> dict[str, list[str]]:
         child = FORM if key == "_schema" else f"{name}.{key}" if name else str(key)
         flat.update(_flatten(value, child))
     return flat
+
+
+class Date(fields.Date):
+    """A date typed as dd/mm/yyyy (how people write them) or ISO yyyy-mm-dd (how programs do)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, str):
+            match = _DAY_MONTH_YEAR.fullmatch(value.strip())
+            if match:
+                day, month, year = (int(part) for part in match.groups())
+                try:
+                    return dt.date(year, month, day)
+                except ValueError:
+                    raise self.make_error("invalid") from None
+        result: dt.date = super()._deserialize(value, attr, data, **kwargs)
+        return result
 
 
 class Secret(fields.String):

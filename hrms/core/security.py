@@ -38,14 +38,26 @@ class Permission(enum.StrEnum):
     ORG_MANAGE = "org.manage"
     ACCOUNTS_MANAGE = "accounts.manage"
     AUDIT_VIEW = "audit.view"
+    CODES_MANAGE = "codes.manage"
+    EMPLOYEES_VIEW = "employees.view"
+    EMPLOYEES_EDIT = "employees.edit"
     #: any signed-in user: own profile, own password, home page
     SIGNED_IN = "signed_in"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.PERSONNEL_OFFICER: frozenset({Permission.SIGNED_IN, Permission.ORG_VIEW}),
-    Role.UNIT_HEAD: frozenset({Permission.SIGNED_IN, Permission.ORG_VIEW}),
+    Role.PERSONNEL_OFFICER: frozenset(
+        {
+            Permission.SIGNED_IN,
+            Permission.ORG_VIEW,
+            Permission.EMPLOYEES_VIEW,
+            Permission.EMPLOYEES_EDIT,
+        }
+    ),
+    Role.UNIT_HEAD: frozenset(
+        {Permission.SIGNED_IN, Permission.ORG_VIEW, Permission.EMPLOYEES_VIEW}
+    ),
     Role.STAFF: frozenset({Permission.SIGNED_IN}),
 }
 
@@ -64,6 +76,11 @@ class Actor(Protocol):
 
     @property
     def role_grants(self) -> Sequence[Grant]: ...
+
+    @property
+    def employee_id(self) -> int | None:
+        """The actor's own dossier, if any: staff see their own records through it."""
+        ...
 
 
 def roles_of(actor: Actor) -> set[Role]:
@@ -218,3 +235,4 @@ class SystemActor:
     id: int = 0
     username: str = "system"
     role_grants: tuple[_SystemGrant, ...] = (_SystemGrant(),)
+    employee_id: int | None = None

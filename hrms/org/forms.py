@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
-from hrms.core.forms import Form
-
-DATE_INPUT = {"type": "date"}
+from hrms.core.forms import DateText, Form
 
 
 class UnitCreateForm(Form):
@@ -15,24 +13,24 @@ class UnitCreateForm(Form):
     name = StringField(_l("Name"))
     kind = SelectField(_l("Kind"), validate_choice=False)
     parent_id = SelectField(_l("Parent unit"), validate_choice=False)
-    effective_from = StringField(_l("Established on"), render_kw=DATE_INPUT)
+    effective_from = DateText(_l("Established on"))
 
 
 class UnitRenameForm(Form):
     version = HiddenField()
     name = StringField(_l("New name"))
-    effective_date = StringField(_l("Effective from"), render_kw=DATE_INPUT)
+    effective_date = DateText(_l("Effective from"))
     note = TextAreaField(_l("Decision or note"))
 
 
 class UnitMoveForm(Form):
     version = HiddenField()
     parent_id = SelectField(_l("New parent unit"), validate_choice=False)
-    effective_date = StringField(_l("Effective from"), render_kw=DATE_INPUT)
+    effective_date = DateText(_l("Effective from"))
     note = TextAreaField(_l("Decision or note"))
 
 
 class UnitCloseForm(Form):
     version = HiddenField()
-    effective_date = StringField(_l("Last day of operation"), render_kw=DATE_INPUT)
+    effective_date = DateText(_l("Last day of operation"))
     note = TextAreaField(_l("Decision or note"))

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from marshmallow_sqlalchemy import SQLAlchemySchema, auto_field
 
 from hrms.core.api import PageQuerySchema
-from hrms.core.schemas import InputSchema
+from hrms.core.schemas import Date, InputSchema
 from hrms.org.models import Unit, UnitHistory, UnitKind
 
 _CODE_FORMAT = validate.Regexp(
@@ -21,26 +21,26 @@ class UnitCreateSchema(InputSchema):
     name = fields.String(required=True, validate=validate.Length(max=255))
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in UnitKind]))
     parent_id = fields.Integer(load_default=None)
-    effective_from = fields.Date(required=True)
+    effective_from = Date(required=True)
 
 
 class UnitRenameSchema(InputSchema):
     version = fields.Integer(required=True)
     name = fields.String(required=True, validate=validate.Length(max=255))
-    effective_date = fields.Date(required=True)
+    effective_date = Date(required=True)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 class UnitMoveSchema(InputSchema):
     version = fields.Integer(required=True)
     parent_id = fields.Integer(required=True)
-    effective_date = fields.Date(required=True)
+    effective_date = Date(required=True)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 class UnitCloseSchema(InputSchema):
     version = fields.Integer(required=True)
-    effective_date = fields.Date(required=True)
+    effective_date = Date(required=True)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 

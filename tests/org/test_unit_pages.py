@@ -59,6 +59,6 @@ def test_stale_rename_through_the_page_is_a_conflict(client, world, login_as) ->
         f"/units/{unit_id}/rename",
         {"version": stale, "name": "Tên hai", "effective_date": "2025-08-01"},
     )
-    assert second.status_code == 422
+    assert second.status_code == 409  # a conflict, not an input error
     db.session.expire_all()
     assert db.session.get(Unit, unit_id).name == "Tên một"

@@ -1,0 +1,1 @@
+"""Personnel dossiers (form 2C), their decisions ledger, training and family."""

@@ -1,0 +1,330 @@
+"""Dossier pages: the scoped list, the dossier with its tabs, and the edit forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from hrms.codes.queries import choices as code_choices
+from hrms.codes.queries import labels as code_labels
+from hrms.core.dates import format_date
+from hrms.core.errors import ValidationFailed
+from hrms.core.forms import Form, submit
+from hrms.core.schemas import NoInput, load
+from hrms.core.security import Permission, requires
+from hrms.employees import queries, services
+from hrms.employees.forms import (
+    FIELD_LABELS,
+    SECTION_LABELS,
+    ConfirmForm,
+    DecisionForm,
+    FamilyForm,
+    TrainingForm,
+    fields_form,
+)
+from hrms.employees.models import (
+    ALL_FIELDS,
+    DECISION_LABELS,
+    KIND_LABELS,
+    REQUIRED_ON_CREATE,
+    SECTIONS,
+    SEX_LABELS,
+    SIDE_LABELS,
+    STATUS_LABELS,
+    Employee,
+    FamilyMember,
+    TrainingRecord,
+)
+from hrms.employees.policies import SENSITIVE_FIELDS, SENSITIVE_SECTIONS, can_create_employees
+from hrms.employees.schemas import (
+    DecisionCreate,
+    EmployeeCreate,
+    EmployeeListQuery,
+    FamilyInput,
+    TrainingInput,
+    section_schema,
+)
+from hrms.employees.services import CODED_FIELDS, StaleDossier
+from hrms.extensions import db
+from hrms.org.queries import open_units_for_parent_choice
+
+blueprint = Blueprint("employees", __name__, url_prefix="/employees")
+
+TABS = ("summary", "decisions", "history", "training", "family", "trail")
+SENSITIVE_TABS = frozenset({"family"})
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    options = {name: code_choices(list_name) for name, list_name in CODED_FIELDS.items()}
+    options["sex"] = [(k.value, str(v)) for k, v in SEX_LABELS.items()]
+    options["kind"] = [(k.value, str(v)) for k, v in KIND_LABELS.items()]
+    options["blood_group"] = [(g, g) for g in ("A", "B", "AB", "O")]
+    return options
+
+
+def _unit_choices() -> list[tuple[str, str]]:
+    units = open_units_for_parent_choice(current_user)
+    return [("", "—")] + [(str(u.id), f"{'· ' * u.depth}{u.name}") for u in units]
+
+
+@blueprint.get("/")
+@requires(Permission.EMPLOYEES_VIEW)
+def list_employees() -> ResponseReturnValue:
+    try:
+        filters = load(EmployeeListQuery(), request.args.to_dict())
+        errors: dict[str, list[str]] = {}
+    except ValidationFailed as failure:
+        filters, errors = load(EmployeeListQuery(), {}), failure.errors
+    page = queries.list_employees(current_user, filters)
+    return (
+        render_template(
+            "employees/list.html",
+            page=page,
+            filters=filters,
+            errors=errors,
+            units=_unit_choices(),
+            kinds=KIND_LABELS,
+            statuses=STATUS_LABELS,
+            sexes=SEX_LABELS,
+            can_create=can_create_employees(current_user),
+        ),
+        422 if errors else 200,
+    )
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@requires(Permission.EMPLOYEES_EDIT)
+def create_employee() -> ResponseReturnValue:
+    names = (*SECTIONS["identity"], "kind")
+    form_class = fields_form(names, _choices(), versioned=False, unit_choices=_unit_choices())
+    form = form_class(unit_id=request.args.get("unit_id", ""))
+    employee = submit(
+        form, EmployeeCreate(), lambda data: services.create_employee(current_user, data)
+    )
+    if employee is not None:
+        flash(_("Dossier of %(name)s created.", name=employee.full_name), "success")
+        return redirect(url_for("employees.show_employee", employee_id=employee.id))
+    return render_template(
+        "employees/create.html", form=form, required=REQUIRED_ON_CREATE
+    ), form.status
+
+
+@blueprint.get("/me")
+@requires(Permission.SIGNED_IN)
+def my_dossier() -> ResponseReturnValue:
+    if current_user.employee_id is None:
+        return render_template("employees/no_dossier.html")
+    return redirect(url_for("employees.show_employee", employee_id=current_user.employee_id))
+
+
+@blueprint.get("/<int:employee_id>")
+@requires(Permission.SIGNED_IN)
+def show_employee(employee_id: int) -> ResponseReturnValue:
+    dossier = queries.get_dossier_for(current_user, employee_id)
+    return _render_dossier(dossier, request.args.get("tab", "summary"))
+
+
+def _render_dossier(
+    dossier: queries.Dossier, tab: str, failed: Form | None = None
+) -> ResponseReturnValue:
+    """A tab of the dossier; ``failed`` is a refused form to show again with its messages."""
+    if tab not in TABS or (tab in SENSITIVE_TABS | {"trail"} and not dossier.sensitive):
+        abort(404)
+    employee = dossier.employee
+    context: dict[str, Any] = {"dossier": dossier, "employee": employee, "tab": tab}
+    if tab == "summary":
+        services.record_view(employee)
+        context["sections"] = [
+            (name, SECTION_LABELS[name], fields)
+            for name, fields in SECTIONS.items()
+            if dossier.sensitive or name not in SENSITIVE_SECTIONS
+        ]
+        context["labels"] = FIELD_LABELS
+        context["display"] = _display(employee)
+        context["hidden_fields"] = set() if dossier.sensitive else set(SENSITIVE_FIELDS)
+    elif tab in ("decisions", "history"):
+        decisions = queries.decisions_of(employee.id)
+        names = queries.unit_names({d.unit_id for d in decisions if d.unit_id})
+        context.update(
+            decisions=list(reversed(decisions)),
+            replaced=queries.superseded_ids(decisions),
+            unit_names=names,
+            work=queries.work_history(decisions, names),
+            salary=queries.salary_history(decisions),
+        )
+    elif tab == "training":
+        context["records"] = queries.training_of(employee.id)
+        context["form"] = failed or TrainingForm(formdata=None)
+    elif tab == "family":
+        context["members"] = queries.family_of(employee.id)
+        form = failed or FamilyForm(formdata=None)
+        form.side.choices = [(k.value, str(v)) for k, v in SIDE_LABELS.items()]
+        context["form"] = form
+    elif tab == "trail":
+        context["changes"] = queries.trail_of(employee.id, views=False)
+        context["views"] = queries.trail_of(employee.id, views=True)
+    context["confirm_form"] = ConfirmForm(formdata=None)
+    return render_template("employees/show.html", **context), failed.status if failed else 200
+
+
+def _display(employee: Employee) -> dict[str, str]:
+    """Each field as people read it: dates dd/mm/yyyy, codes by name, choices by label."""
+    shown: dict[str, str] = {}
+    for name in ALL_FIELDS:
+        value = getattr(employee, name)
+        if value is None or value == "":
+            shown[name] = ""
+        elif name in CODED_FIELDS:
+            shown[name] = code_labels(CODED_FIELDS[name], [value]).get(value, value)
+        elif name == "date_of_birth" and employee.birth_year_only:
+            shown[name] = str(value.year)
+        elif isinstance(value, bool):
+            shown[name] = _("Yes") if value else _("No")
+        elif isinstance(value, dt.date):
+            shown[name] = format_date(value)
+        elif name == "sex":
+            shown[name] = employee.sex_label
+        elif name == "kind":
+            shown[name] = employee.kind_label
+        else:
+            shown[name] = str(value)
+    return shown
+
+
+@blueprint.route("/<int:employee_id>/edit/<section>", methods=["GET", "POST"])
+@requires(Permission.EMPLOYEES_EDIT)
+def edit_section(employee_id: int, section: str) -> ResponseReturnValue:
+    if section not in SECTIONS:
+        abort(404)
+    dossier = queries.get_dossier_for(current_user, employee_id, edit=True)
+    employee = dossier.employee
+    form_class = fields_form(SECTIONS[section], _choices(), versioned=True)
+    form = form_class(obj=employee) if request.method == "GET" else form_class()
+    if request.method == "GET":
+        form.version.data = employee.version
+    saved = submit(
+        form,
+        section_schema(section),
+        lambda data: services.update_section(current_user, employee, dossier.unit, section, data),
+    )
+    if saved is not None:
+        flash(_("Saved."), "success")
+        return redirect(url_for("employees.show_employee", employee_id=employee.id))
+    changes = form.refusal.changes if isinstance(form.refusal, StaleDossier) else []
+    return (
+        render_template(
+            "employees/edit_section.html",
+            form=form,
+            employee=employee,
+            section=section,
+            section_label=SECTION_LABELS[section],
+            changes=changes,
+            labels=FIELD_LABELS,
+        ),
+        form.status,
+    )
+
+
+@blueprint.route("/<int:employee_id>/decisions/new", methods=["GET", "POST"])
+@requires(Permission.EMPLOYEES_EDIT)
+def add_decision(employee_id: int) -> ResponseReturnValue:
+    dossier = queries.get_dossier_for(current_user, employee_id, edit=True)
+    employee = dossier.employee
+    form = DecisionForm()
+    form.kind.choices = [(k.value, str(v)) for k, v in DECISION_LABELS.items()]
+    form.unit_id.choices = _unit_choices()
+    decisions = queries.decisions_of(employee.id)
+    replaced = queries.superseded_ids(decisions)
+    form.supersedes_id.choices = [("", "—")] + [
+        (str(d.id), f"{d.number} — {d.kind_label} ({d.effective_on:%d/%m/%Y})")
+        for d in decisions
+        if d.id not in replaced
+    ]
+    decision = submit(
+        form,
+        DecisionCreate(),
+        lambda data: services.add_decision(current_user, employee, dossier.unit, data),
+    )
+    if decision is not None:
+        flash(_("Decision %(number)s recorded.", number=decision.number), "success")
+        return redirect(
+            url_for("employees.show_employee", employee_id=employee.id, tab="decisions")
+        )
+    return render_template(
+        "employees/decision_form.html", form=form, employee=employee
+    ), form.status
+
+
+def _part_action(
+    employee_id: int, form: Form, schema: Any, action: Any, tab: str, done: str
+) -> ResponseReturnValue:
+    dossier = queries.get_dossier_for(current_user, employee_id, edit=True)
+    if submit(
+        form, schema, lambda data: action(current_user, dossier.employee, dossier.unit, data)
+    ):
+        flash(done, "success")
+        return redirect(url_for("employees.show_employee", employee_id=employee_id, tab=tab))
+    return _render_dossier(queries.get_dossier_for(current_user, employee_id), tab, failed=form)
+
+
+@blueprint.post("/<int:employee_id>/training")
+@requires(Permission.EMPLOYEES_EDIT)
+def add_training(employee_id: int) -> ResponseReturnValue:
+    return _part_action(
+        employee_id,
+        TrainingForm(),
+        TrainingInput(),
+        services.add_training,
+        "training",
+        _("Training added."),
+    )
+
+
+@blueprint.post("/<int:employee_id>/family")
+@requires(Permission.EMPLOYEES_EDIT)
+def add_family_member(employee_id: int) -> ResponseReturnValue:
+    form = FamilyForm()
+    form.side.choices = [(k.value, str(v)) for k, v in SIDE_LABELS.items()]
+    return _part_action(
+        employee_id,
+        form,
+        FamilyInput(),
+        services.add_family_member,
+        "family",
+        _("Family member added."),
+    )
+
+
+def _remove(
+    employee_id: int, model: type[TrainingRecord] | type[FamilyMember], part_id: int, tab: str
+) -> ResponseReturnValue:
+    dossier = queries.get_dossier_for(current_user, employee_id, edit=True)
+    part = db.session.get(model, part_id)
+    if part is None or part.employee_id != employee_id:
+        abort(404)
+    submit(
+        ConfirmForm(),
+        NoInput(),
+        lambda _data: (
+            services.remove_part(current_user, dossier.employee, dossier.unit, part) or part
+        ),
+    )
+    flash(_("Line removed."), "success")
+    return redirect(url_for("employees.show_employee", employee_id=employee_id, tab=tab))
+
+
+@blueprint.post("/<int:employee_id>/training/<int:part_id>/delete")
+@requires(Permission.EMPLOYEES_EDIT)
+def remove_training(employee_id: int, part_id: int) -> ResponseReturnValue:
+    return _remove(employee_id, TrainingRecord, part_id, "training")
+
+
+@blueprint.post("/<int:employee_id>/family/<int:part_id>/delete")
+@requires(Permission.EMPLOYEES_EDIT)
+def remove_family_member(employee_id: int, part_id: int) -> ResponseReturnValue:
+    return _remove(employee_id, FamilyMember, part_id, "family")

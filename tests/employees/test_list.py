@@ -1,0 +1,79 @@
+"""The scoped list of dossiers: search, filters, sorting, and a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tests import factories
+
+NAMES = re.compile(r'href="/employees/\d+">([^<]+)</a>')
+
+
+def names(client, query: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    return NAMES.findall(client.get(f"/employees/{query}").text)
+
+
+def test_scope(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
+    login_as("officer")
+    assert set(names(client)) == {"Lê Thị Ngọc Ánh", "Nguyễn Văn Ân", "Hoàng Minh Tâm"}
+    login_as("head")
+    assert set(names(client)) == {"Lê Thị Ngọc Ánh", "Nguyễn Văn Ân"}
+    login_as("admin")
+    assert "Đỗ Thị Hạnh" in names(client)
+
+
+def test_search_ignores_case_and_diacritics_and_matches_id_numbers(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
+    login_as("admin")
+    assert names(client, "?q=nguyen van an") == ["Nguyễn Văn Ân"]
+    assert names(client, "?q=NGUYỄN VĂN") == ["Nguyễn Văn Ân"]
+    assert names(client, f"?q={world.in_b.national_id[:8]}") != []
+    assert names(client, f"?q={world.in_b.national_id}") == ["Hoàng Minh Tâm"]
+    assert names(client, "?q=100%25") == []
+
+
+def test_filters_and_sorting(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
+    factories.EmployeeFactory(
+        unit=world.division_b,
+        full_name="Bùi Văn Cả",
+        sex="male",
+        date_of_birth=dt.date(1962, 1, 1),
+        kind="vien_chuc",
+        status="retired",
+        national_id=factories.national_id_for("male", dt.date(1962, 1, 1), 5),
+    )
+    login_as("officer")
+    assert names(client, "?sex=male") == ["Bùi Văn Cả", "Nguyễn Văn Ân"]
+    assert names(client, "?kind=vien_chuc") == ["Bùi Văn Cả"]
+    assert names(client, "?status=retired") == ["Bùi Văn Cả"]
+    assert names(client, "?age_from=60") == ["Bùi Văn Cả"]
+    assert "Bùi Văn Cả" not in names(client, "?age_to=59")
+    assert names(client, f"?unit_id={world.division_b.id}") == ["Bùi Văn Cả", "Hoàng Minh Tâm"]
+    assert names(client, "?sort=birth&order=asc")[0] == "Bùi Văn Cả"
+    assert names(client, "?sort=name&order=desc")[0] == "Nguyễn Văn Ân"
+
+
+def test_bad_filters_are_reported(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
+    login_as("officer")
+    response = client.get("/employees/?age_from=abc&sort=salary")
+    assert response.status_code == 422
+    assert "invalid-feedback" in response.text
+
+
+def test_the_list_costs_the_same_queries_at_any_size(
+    client, world, login_as, count_queries
+) -> None:  # type: ignore[no-untyped-def]
+    login_as("admin")
+    client.get("/employees/")  # warm: the first request loads the account
+    with count_queries() as small:
+        client.get("/employees/")
+    for index in range(30):
+        unit = (world.division_a, world.team_a, world.division_b, world.other_department)[index % 4]
+        factories.EmployeeFactory(
+            unit=unit,
+            national_id=factories.national_id_for("female", dt.date(1990, 5, 17), 500 + index),
+        )
+    with count_queries() as large:
+        page = client.get("/employees/")
+    assert len(NAMES.findall(page.text)) == 34
+    assert large.n == small.n, large.statements
