@@ -29,10 +29,12 @@ NAME_FORMAT = validate.Regexp(
     r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$",
     error=_l("Use letters only, separated by single spaces."),
 )
-DIGITS_12 = validate.Regexp(r"^\d{12}$", error=_l("The ID number has exactly 12 digits."))
-DIGITS_10 = validate.Regexp(r"^\d{10}$", error=_l("The social-insurance number has 10 digits."))
+DIGITS_12 = validate.Regexp(r"^\d{12}$", error=_l("The ID number must have exactly 12 digits."))
+DIGITS_10 = validate.Regexp(
+    r"^\d{10}$", error=_l("The social-insurance number must have 10 digits.")
+)
 PHONE = validate.Regexp(r"^\+?[0-9 .]{8,15}$", error=_l("Enter a phone number of 8 to 15 digits."))
-GRADES = validate.Regexp(r"^\d{1,2}/\d{1,2}$", error=_l("Write it as years/system, e.g. 12/12."))
+GRADES = validate.Regexp(r"^\d{1,2}/\d{1,2}$", error=_l("Write it as grade/system, e.g. 12/12."))
 BLOOD = validate.OneOf(["A", "B", "AB", "O", "A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"])
 
 
@@ -124,10 +126,14 @@ class EmployeeFields(InputSchema):
             (
                 "party_joined_on",
                 "party_official_on",
-                _l("Official membership comes after joining."),
+                _l("Official membership cannot come before joining."),
             ),
-            ("enlisted_on", "discharged_on", _l("Discharge comes after enlistment.")),
-            ("date_of_birth", "national_id_issued_on", _l("The ID card was issued after birth.")),
+            ("enlisted_on", "discharged_on", _l("Discharge cannot come before enlistment.")),
+            (
+                "date_of_birth",
+                "national_id_issued_on",
+                _l("The ID card cannot be issued before birth."),
+            ),
         ]
         errors: dict[str, list[str]] = {}
         for first, second, message in pairs:
@@ -201,7 +207,7 @@ class TrainingInput(InputSchema):
     @validates_schema
     def _in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
         if data.get("ended_on") and data["ended_on"] < data["started_on"]:
-            raise ValidationError({"ended_on": [str(_l("The end comes after the start."))]})
+            raise ValidationError({"ended_on": [str(_l("The end cannot come before the start."))]})
 
 
 class FamilyInput(InputSchema):

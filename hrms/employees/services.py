@@ -139,7 +139,8 @@ def _validate(employee: Employee | None, data: dict[str, Any]) -> None:
             errors.setdefault("date_of_birth", []).append(
                 str(
                     _l(
-                        "The person would have been under 18 when recruited on %(date)s.",
+                        "The person would have been under %(age)s when recruited on %(date)s.",
+                        age=MINIMUM_RECRUITMENT_AGE,
                         date=format_date(recruited),
                     )
                 )
@@ -371,11 +372,14 @@ def _check_decision(
         refuse("signed_on", _l("The signing date is in the future."))
     effective: dt.date = data["effective_on"]
     if effective < employee.date_of_birth:
-        refuse("effective_on", _l("This date is before the person was born."))
+        refuse("effective_on", _l("This date is before the date of birth."))
     state = derive_state(decisions)
     if kind is DecisionKind.RECRUITMENT:
         if _age_on(employee.date_of_birth, effective) < MINIMUM_RECRUITMENT_AGE:
-            refuse("effective_on", _l("The person is under 18 on this date."))
+            refuse(
+                "effective_on",
+                _l("The person is under %(age)s on this date.", age=MINIMUM_RECRUITMENT_AGE),
+            )
         if state.recruited_on is not None and not data.get("supersedes_id"):
             refuse(
                 "kind", _l("This person already has a recruitment decision; correct it instead.")
@@ -410,7 +414,7 @@ def _check_decision(
     if data.get("supersedes_id"):
         earlier = next((d for d in decisions if d.id == data["supersedes_id"]), None)
         if earlier is None:
-            refuse("supersedes_id", _l("This decision is not in the person's ledger."))
+            refuse("supersedes_id", _l("This decision is not in this person's dossier."))
         elif earlier.id in replaced:
             refuse("supersedes_id", _l("This decision has already been corrected."))
         elif earlier.kind != kind.value:

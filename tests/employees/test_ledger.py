@@ -200,7 +200,7 @@ def test_units_must_exist_on_the_date_and_be_in_scope(world) -> None:  # type: i
         unit_id=world.division_a.id,
         signed_on=dt.date(2018, 12, 1),
     )
-    assert "did not exist" in early["unit_id"][0] or "không tồn tại" in early["unit_id"][0]
+    assert early["unit_id"] == ["Đơn vị này không tồn tại vào ngày có hiệu lực."]
     elsewhere = refused(
         world,
         world.in_b,
