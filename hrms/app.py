@@ -98,13 +98,14 @@ def _register_blueprints(app: Flask) -> None:
     from hrms.audit.views import blueprint as audit
     from hrms.codes.api import blueprint as codes_api
     from hrms.codes.views import blueprint as codes
+    from hrms.corrections.views import blueprint as corrections
     from hrms.employees.api import blueprint as employees_api
     from hrms.employees.views import blueprint as employees
     from hrms.home.views import blueprint as home
     from hrms.org.api import blueprint as units_api
     from hrms.org.views import blueprint as org
 
-    for blueprint in (home, accounts, org, audit, codes, employees):
+    for blueprint in (home, accounts, org, audit, codes, employees, corrections):
         app.register_blueprint(blueprint)
     for blueprint in (api, units_api, codes_api, employees_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies

@@ -161,6 +161,14 @@ def world() -> World:
         factories.FamilyFactory(employee_id=person.id)
     users["staff"].employee_id = own.id
     db.session.commit()
+    from hrms.corrections.models import CorrectionRequest
+
+    for person, asker in ((own, users["staff"]), (outside, users["admin"])):
+        db.session.add(
+            CorrectionRequest(employee_id=person.id, requested_by=asker.id, field="hometown",
+                              requested_value="Kim Sơn, Ninh Bình", reason="Theo giấy khai sinh")
+        )
+    db.session.commit()
     return World(
         root, department, division_a, team_a, division_b, other, users, own, in_team, in_b, outside
     )

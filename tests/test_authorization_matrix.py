@@ -35,6 +35,10 @@ DOSSIER_EDITORS = everyone(403) | {"admin": OK, "officer": OK}
 #: another person's dossier in the reader's subtree (staff see only their own: 404 here)
 DOSSIER_IN = everyone(404) | {"admin": OK, "officer": OK, "head": OK}
 DOSSIER_OUT = everyone(404) | {"admin": OK}
+#: pages about one's own dossier: only accounts linked to a dossier (the staff member here)
+OWN_DOSSIER = everyone(404) | {"staff": OK}
+#: a request on the staff member's own dossier: the person and the officers of the unit
+REQUEST_IN = everyone(404) | {"admin": OK, "officer": OK, "staff": OK}
 #: editing a dossier: the permission is checked first (403), then the scope (404)
 EDIT = (
     everyone(403) | {"admin": OK, "officer": OK},
@@ -93,6 +97,12 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
     "employees_api.list_decisions": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
     "employees_api.create_decision": {"POST": EDIT},
     "employees_api.employee_audit": {"GET": EDIT},
+    "corrections.list_requests": {"GET": (DOSSIER_EDITORS, None)},
+    "corrections.create_request": {"GET": (OWN_DOSSIER, None), "POST": (OWN_DOSSIER, None)},
+    "corrections.my_requests": {"GET": (OWN_DOSSIER, None)},
+    "corrections.show_request": {"GET": (REQUEST_IN, DOSSIER_OUT)},
+    "corrections.decide": {"POST": EDIT},
+    "corrections.withdraw": {"POST": (REQUEST_IN, DOSSIER_OUT)},
 }
 
 MISSING_ID = 987654
@@ -132,6 +142,7 @@ def _url(app: Flask, endpoint: str, world, in_scope: bool) -> str:  # type: igno
         "list_name": lambda: "ethnicity",
         "employee_id": lambda: (world.in_team if in_scope else world.outside).id,
         "section": lambda: "identity",
+        "request_id": lambda: _request_id(world.own if in_scope else world.outside),
         "part_id": lambda: _part_id(endpoint, world.in_team if in_scope else world.outside),
         "code": lambda: "en",
     }
@@ -150,6 +161,15 @@ def _api_call(client, method: str, url: str, world, role: str):  # type: ignore[
     return api_client.open(
         url, method=method, headers=headers, json={} if method != "GET" else None
     )
+
+
+def _request_id(employee) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from hrms.corrections.models import CorrectionRequest
+
+    query = select(CorrectionRequest.id).where(CorrectionRequest.employee_id == employee.id)
+    return db.session.scalars(query).first() or MISSING_ID
 
 
 def _part_id(endpoint: str, employee) -> int:  # type: ignore[no-untyped-def]

@@ -23,6 +23,8 @@ NAVIGATION = (
     NavItem(_l("Home"), "home.index", Permission.SIGNED_IN),
     NavItem(_l("My dossier"), "employees.my_dossier", Permission.SIGNED_IN, own_dossier=True),
     NavItem(_l("Dossiers"), "employees.list_employees", Permission.EMPLOYEES_VIEW),
+    NavItem(_l("My requests"), "corrections.my_requests", Permission.SIGNED_IN, own_dossier=True),
+    NavItem(_l("Correction requests"), "corrections.list_requests", Permission.EMPLOYEES_EDIT),
     NavItem(_l("Organisation"), "org.list_units", Permission.ORG_VIEW),
     NavItem(_l("Accounts"), "accounts.list_users", Permission.ACCOUNTS_MANAGE),
     NavItem(_l("Audit log"), "audit.list_entries", Permission.AUDIT_VIEW),
