@@ -64,7 +64,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
         BOOTSTRAP_SERVE_LOCAL=True,
         WTF_CSRF_TIME_LIMIT=None,
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # room for the largest accepted file plus the form around it; larger bodies are a 413
+        MAX_CONTENT_LENGTH=(settings.max_upload_mb + 1) * 1024 * 1024,
         RATELIMIT_HEADERS_ENABLED=True,
     )
     if overrides:
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from hrms.api.api import blueprint as api
     from hrms.audit.views import blueprint as audit
     from hrms.codes.api import blueprint as codes_api
+    from hrms.attachments.views import blueprint as attachments
     from hrms.codes.views import blueprint as codes
     from hrms.corrections.views import blueprint as corrections
     from hrms.employees.api import blueprint as employees_api
@@ -105,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from hrms.org.api import blueprint as units_api
     from hrms.org.views import blueprint as org
 
-    for blueprint in (home, accounts, org, audit, codes, employees, corrections):
+    for blueprint in (home, accounts, org, audit, codes, employees, corrections, attachments):
         app.register_blueprint(blueprint)
     for blueprint in (api, units_api, codes_api, employees_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies

@@ -43,6 +43,8 @@ class Settings:
     session_cookie_secure: bool
     api_token_hours: int
     sign_in_rate_limit: str
+    storage_path: Path
+    max_upload_mb: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], default_instance_path: Path) -> Settings:
@@ -60,6 +62,8 @@ class Settings:
             session_cookie_secure=_bool(environ, "HRMS_SESSION_COOKIE_SECURE", False),
             api_token_hours=_int(environ, "HRMS_API_TOKEN_HOURS", 12, 1, 24 * 30),
             sign_in_rate_limit=_rate(environ, "HRMS_SIGN_IN_RATE_LIMIT", "10 per minute"),
+            storage_path=Path(environ.get("HRMS_STORAGE_PATH") or instance_path / "files"),
+            max_upload_mb=_int(environ, "HRMS_MAX_UPLOAD_MB", 10, 1, 200),
         )
 
 

@@ -129,8 +129,32 @@ class World:
     outside: Any = None
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def file_document(app: Flask, employee: Any, uploader: Any, kind: str = "diploma") -> Any:
+    """An attachment row with its file in the test storage folder."""
+    import hashlib
+    import secrets
+
+    from hrms.attachments.models import Attachment
+
+    name = secrets.token_hex(16)
+    folder = app.config["HRMS_SETTINGS"].storage_path / name[:2] / name[2:4]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(PDF_BYTES)
+    attachment = Attachment(
+        employee_id=employee.id, kind=kind, original_name="bằng tốt nghiệp.pdf", stored_name=name,
+        content_type="application/pdf", size_bytes=len(PDF_BYTES),
+        sha256=hashlib.sha256(PDF_BYTES).hexdigest(), uploaded_by=uploader.id,
+    )
+    db.session.add(attachment)
+    db.session.commit()
+    return attachment
+
+
 @pytest.fixture
-def world() -> World:
+def world(app: Flask) -> World:
     root = factories.UnitFactory(code="ROOT", name="Ủy ban nhân dân tỉnh", kind="agency")
     department = factories.UnitFactory(code="DEP", name="Sở Nội vụ", parent=root, kind="department")
     division_a = factories.UnitFactory(code="DIV-A", name="Phòng Công chức", parent=department)
@@ -163,6 +187,8 @@ def world() -> World:
     db.session.commit()
     from hrms.corrections.models import CorrectionRequest
 
+    for person in (in_team, outside):
+        file_document(app, person, users["admin"])
     for person, asker in ((own, users["staff"]), (outside, users["admin"])):
         db.session.add(
             CorrectionRequest(employee_id=person.id, requested_by=asker.id, field="hometown",

@@ -103,6 +103,10 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
     "corrections.show_request": {"GET": (REQUEST_IN, DOSSIER_OUT)},
     "corrections.decide": {"POST": EDIT},
     "corrections.withdraw": {"POST": (REQUEST_IN, DOSSIER_OUT)},
+    "attachments.list_files": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
+    "attachments.upload": {"POST": (DOSSIER_IN | {"head": 403}, DOSSIER_OUT)},
+    "attachments.download": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
+    "attachments.withdraw": {"POST": EDIT},
 }
 
 MISSING_ID = 987654
@@ -143,6 +147,7 @@ def _url(app: Flask, endpoint: str, world, in_scope: bool) -> str:  # type: igno
         "employee_id": lambda: (world.in_team if in_scope else world.outside).id,
         "section": lambda: "identity",
         "request_id": lambda: _request_id(world.own if in_scope else world.outside),
+        "attachment_id": lambda: _attachment_id(world.in_team if in_scope else world.outside),
         "part_id": lambda: _part_id(endpoint, world.in_team if in_scope else world.outside),
         "code": lambda: "en",
     }
@@ -161,6 +166,15 @@ def _api_call(client, method: str, url: str, world, role: str):  # type: ignore[
     return api_client.open(
         url, method=method, headers=headers, json={} if method != "GET" else None
     )
+
+
+def _attachment_id(employee) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from hrms.attachments.models import Attachment
+
+    query = select(Attachment.id).where(Attachment.employee_id == employee.id)
+    return db.session.scalars(query).first() or MISSING_ID
 
 
 def _request_id(employee) -> int:  # type: ignore[no-untyped-def]

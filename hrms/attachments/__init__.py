@@ -1,0 +1,1 @@
+"""Scanned documents of a dossier (diplomas, decisions, ID cards, health certificates, photo)."""
