@@ -45,14 +45,15 @@ AUDIT = "audit.list_entries"
 MINE = "employees.my_dossier"
 DOSSIERS = "employees.list_employees"
 CODES = "codes.list_lists"
+ASK, DECIDE = "corrections.my_requests", "corrections.list_requests"
 ACCOUNTS_SEEN = {
-    "admin": ("Quản trị hệ thống", {HOME, DOSSIERS, ORG, ACCOUNTS, AUDIT, CODES}),
-    "officer": ("Trần Thị Thu Hà", {HOME, MINE, DOSSIERS, ORG}),
-    "head": ("Nguyễn Văn Ân", {HOME, MINE, DOSSIERS, ORG}),
-    "staff": ("Lê Thị Ngọc Ánh", {HOME, MINE}),
-    "officer2": ("Phạm Quốc Đạt", {HOME, MINE, DOSSIERS, ORG}),
-    "head2": ("Võ Minh Đức", {HOME, MINE, DOSSIERS, ORG}),
-    "staff2": ("Đặng Thị Hồng Nhung", {HOME, MINE}),
+    "admin": ("Quản trị hệ thống", {HOME, DOSSIERS, ORG, DECIDE, ACCOUNTS, AUDIT, CODES}),
+    "officer": ("Trần Thị Thu Hà", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE}),
+    "head": ("Nguyễn Văn Ân", {HOME, MINE, ASK, DOSSIERS, ORG}),
+    "staff": ("Lê Thị Ngọc Ánh", {HOME, MINE, ASK}),
+    "officer2": ("Phạm Quốc Đạt", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE}),
+    "head2": ("Võ Minh Đức", {HOME, MINE, ASK, DOSSIERS, ORG}),
+    "staff2": ("Đặng Thị Hồng Nhung", {HOME, MINE, ASK}),
 }
 
 OWN_DIVISION = "Phòng Xây dựng chính quyền và công tác thanh niên"

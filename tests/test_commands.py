@@ -68,13 +68,20 @@ def test_the_full_demo_agency(app: Flask) -> None:
     assert len(people) == 300
     assert len({p.national_id for p in people}) == 300
     assert all(p.recruited_on and p.rank_code and p.salary_coefficient for p in people)
-    assert all(18 <= (p.recruited_on - p.date_of_birth).days // 365 for p in people)
+    assert all((p.recruited_on - p.date_of_birth).days // 365 >= 18 for p in people)
     near_retirement = [p for p in people if today().year - p.date_of_birth.year in (57, 61)]
     assert len(near_retirement) >= 10
     assert db.session.scalar(select(db.func.count()).select_from(Decision)) > 1000
     assert db.session.scalar(select(db.func.count()).select_from(FamilyMember)) > 1000
     linked = db.session.scalars(select(User).where(User.employee_id.is_not(None))).all()
-    assert {u.username for u in linked} == {"officer", "head", "staff", "officer2", "head2", "staff2"}
+    assert {u.username for u in linked} == {
+        "officer",
+        "head",
+        "staff",
+        "officer2",
+        "head2",
+        "staff2",
+    }
     renamed = db.session.scalar(select(Unit).where(Unit.code == "SNV-XDCQ"))
     assert renamed.current_since.year == 2025
 
@@ -95,14 +102,16 @@ HOME, MINE, DOSSIERS, ORG = (
     "employees.list_employees",
     "org.list_units",
 )
+ASK, DECIDE = "corrections.my_requests", "corrections.list_requests"
+ADMIN = {"accounts.list_users", "audit.list_entries", "codes.list_lists"}
 EXPECTED_NAV = {
-    "admin": {HOME, DOSSIERS, ORG, "accounts.list_users", "audit.list_entries", "codes.list_lists"},
-    "officer": {HOME, MINE, DOSSIERS, ORG},
-    "head": {HOME, MINE, DOSSIERS, ORG},
-    "staff": {HOME, MINE},
-    "officer2": {HOME, MINE, DOSSIERS, ORG},
-    "head2": {HOME, MINE, DOSSIERS, ORG},
-    "staff2": {HOME, MINE},
+    "admin": {HOME, DOSSIERS, ORG, DECIDE} | ADMIN,
+    "officer": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE},
+    "head": {HOME, MINE, ASK, DOSSIERS, ORG},
+    "staff": {HOME, MINE, ASK},
+    "officer2": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE},
+    "head2": {HOME, MINE, ASK, DOSSIERS, ORG},
+    "staff2": {HOME, MINE, ASK},
 }
 VISIBLE_UNITS = {
     "admin": 13,
