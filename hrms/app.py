@@ -96,9 +96,9 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from hrms.accounts.views import blueprint as accounts
     from hrms.api.api import blueprint as api
+    from hrms.attachments.views import blueprint as attachments
     from hrms.audit.views import blueprint as audit
     from hrms.codes.api import blueprint as codes_api
-    from hrms.attachments.views import blueprint as attachments
     from hrms.codes.views import blueprint as codes
     from hrms.corrections.views import blueprint as corrections
     from hrms.employees.api import blueprint as employees_api

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 from flask import Flask
 from flask.cli import with_appcontext
@@ -18,6 +21,7 @@ from hrms.settings import current_settings
 def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(import_dossiers)
 
 
 def _fail(error: DomainError | ValidationFailed) -> None:
@@ -86,3 +90,50 @@ def seed_demo(if_empty: bool, people: int) -> None:
             return
         db.session.commit()
     click.echo(summary)
+
+
+@click.command("import-dossiers")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; save nothing.")
+@click.option(
+    "--actor",
+    "actor_name",
+    default=None,
+    help="Import as this administrator or personnel officer (their scope applies); "
+    "default: the system.",
+)
+@with_appcontext
+def import_dossiers(path: str, dry_run: bool, actor_name: str | None) -> None:
+    """Import dossiers from an Excel workbook (the template of /employees/import)."""
+    from hrms.accounts.models import User
+    from hrms.employees.exchange import WorkbookRefused, import_rows, read_workbook
+
+    actor: Any = SystemActor()
+    audit_actor = AuditActor(None, "import-dossiers")
+    if actor_name:
+        actor = db.session.scalar(select(User).where(User.username == actor_name.lower()))
+        if actor is None or not actor.active:
+            raise click.ClickException(f"No active account named {actor_name!r}.")
+        audit_actor = AuditActor(actor.id, actor.username)
+    limit = current_settings().max_upload_mb * 1024 * 1024
+    try:
+        with open(path, "rb") as handle:
+            sheet = read_workbook(handle.read(limit + 1), limit)
+    except WorkbookRefused as refusal:
+        raise click.ClickException(str(refusal.message)) from None
+    with acting_as(audit_actor):
+        with click.progressbar(length=len(sheet.rows), label="Rows", file=sys.stderr) as bar:
+            report = import_rows(actor, sheet, dry_run=dry_run, progress=bar.update)
+        if report.written:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    for problem in report.problems:
+        click.echo(f"row {problem.row}, {problem.column or '-'}: {problem.message}")
+    summary = (
+        f"{report.rows} rows: {report.created} to create, {report.updated} to update, "
+        f"{report.unchanged} unchanged, {len(report.problems)} problems"
+    )
+    if not report.ok:
+        raise click.ClickException(f"{summary}. Nothing was saved.")
+    click.echo(f"{summary}. " + ("Dry run: nothing was saved." if dry_run else "Saved."))

@@ -107,6 +107,15 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
     "attachments.upload": {"POST": (DOSSIER_IN | {"head": 403}, DOSSIER_OUT)},
     "attachments.download": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
     "attachments.withdraw": {"POST": EDIT},
+    "employees.download_import_template": {"GET": (DOSSIER_EDITORS, None)},
+    # a POST without a file answers 422 with a message: allowed, refused input
+    "employees.import_dossiers": {"GET": (DOSSIER_EDITORS, None), "POST": (DOSSIER_EDITORS, None)},
+    "employees.export_dossiers": {"GET": (DOSSIER_READERS, None)},
+    # form 2C holds sensitive items: a unit head who sees the dossier is refused (403)
+    "employees.print_2c": {"GET": (DOSSIER_IN | {"head": 403}, DOSSIER_OUT)},
+    "employees_api.employee_2c_pdf": {"GET": (DOSSIER_IN | {"head": 403}, DOSSIER_OUT)},
+    # called without ?unit_id=: 422 with a message for those allowed
+    "employees.print_2c_zip": {"GET": (DOSSIER_EDITORS, None)},
 }
 
 MISSING_ID = 987654

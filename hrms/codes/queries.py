@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, g, has_app_context
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, case, exists, func, select
 
@@ -82,15 +82,28 @@ def labels(list_name: str, codes: Iterable[str | None]) -> dict[str, str]:
     return {code: label for code, label in rows}
 
 
+_CACHE = "hrms_code_sets"
+
+
 def is_valid(list_name: str, code: str | None) -> bool:
-    """A code that exists in the list is valid for a stored record, even when deactivated."""
+    """A code that exists in the list is valid for a stored record, even when deactivated.
+
+    The list's codes are read once per request (or command): an import checks thousands of
+    rows against the same lists. Writes to code lists drop the copy (``forget_cached``).
+    """
     if not code:
         return False
-    return bool(
-        db.session.scalar(
-            select(exists().where(CodeEntry.list_name == list_name, CodeEntry.code == code))
+    cached: dict[str, frozenset[str]] = g.setdefault(_CACHE, {}) if has_app_context() else {}
+    if list_name not in cached:
+        cached[list_name] = frozenset(
+            db.session.scalars(select(CodeEntry.code).where(CodeEntry.list_name == list_name))
         )
-    )
+    return code in cached[list_name]
+
+
+def forget_cached() -> None:
+    if has_app_context():
+        g.pop(_CACHE, None)
 
 
 def is_offered(list_name: str, code: str | None) -> bool:

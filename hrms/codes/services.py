@@ -86,6 +86,7 @@ def create_entry(actor: Actor, code_list: CodeList, data: dict[str, Any]) -> Cod
     )
     db.session.add(entry)
     db.session.flush()
+    queries.forget_cached()
     return entry
 
 

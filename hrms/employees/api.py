@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, url_for
+from flask import abort, jsonify, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from marshmallow import Schema, fields
 
 from hrms.core.api import Operation, api_blueprint, documented, json_body, page_body, query_args
+from hrms.core.pdf import pdf_response
 from hrms.core.security import Permission, requires
+from hrms.employees import pdf as form_2c
 from hrms.employees import queries, services
 from hrms.employees.models import Employee
 from hrms.employees.policies import can_view_sensitive
@@ -178,3 +180,25 @@ def employee_audit(employee_id: int) -> ResponseReturnValue:
     entries = queries.trail_of(dossier.employee.id, views=False)
     items = AuditEntryOut(many=True).dump(entries)
     return jsonify({"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)})
+
+
+# Form 2C (Mẫu 2C-BNV/2008) as PDF ---------------------------------------------------------
+
+
+@blueprint.get("/<int:employee_id>/dossier.pdf")
+@requires(Permission.SIGNED_IN)
+@documented(
+    Operation(
+        summary="The dossier as the personal-history form 2C (Mẫu 2C-BNV/2008), a PDF; "
+        "only for those who may see its sensitive items (opening it is recorded)",
+        errors=(403, 404),
+        tags=("employees",),
+    )
+)
+def employee_2c_pdf(employee_id: int) -> ResponseReturnValue:
+    dossier = queries.get_dossier_for(current_user, employee_id)
+    if not dossier.sensitive:
+        abort(403)
+    services.record_view(dossier.employee)
+    content = form_2c.render_2c(form_2c.form_2c_data(dossier))
+    return pdf_response(content, form_2c.filename_2c(dossier.employee))

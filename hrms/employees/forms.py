@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 
 from hrms.core.forms import DateText, Form
@@ -161,6 +162,13 @@ class FamilyForm(Form):
     occupation = StringField(_l("Occupation"))
     workplace = StringField(_l("Workplace"))
     residence = StringField(_l("Residence"))
+
+
+class ImportForm(Form):
+    """The upload of a filled-in template: rendering and CSRF only."""
+
+    file = FileField(_l("Excel file (.xlsx)"), render_kw={"accept": ".xlsx"})
+    dry_run = BooleanField(_l("Check only (dry run): report what would change, save nothing"))
 
 
 class ConfirmForm(Form):

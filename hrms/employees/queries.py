@@ -284,3 +284,55 @@ def unit_for_decision(unit_id: int, on: dt.date) -> Unit | None:
             or_(Unit.effective_to.is_(None), Unit.effective_to >= on),
         )
     )
+
+
+# Form 2C (the printed personal-history form) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DossierParts:
+    """The child rows of some dossiers, by employee id, each list in the order the form prints."""
+
+    decisions: dict[int, list[Decision]]
+    training: dict[int, list[TrainingRecord]]
+    family: dict[int, list[FamilyMember]]
+
+
+def parts_of(employee_ids: list[int]) -> DossierParts:
+    """Decisions, training and family of many dossiers in three queries, whatever their size."""
+    parts = DossierParts(
+        decisions={i: [] for i in employee_ids},
+        training={i: [] for i in employee_ids},
+        family={i: [] for i in employee_ids},
+    )
+    if not employee_ids:
+        return parts
+    for decision in db.session.scalars(
+        select(Decision)
+        .where(Decision.employee_id.in_(employee_ids))
+        .order_by(Decision.effective_on, Decision.signed_on, Decision.id)
+    ):
+        parts.decisions[decision.employee_id].append(decision)
+    for record in db.session.scalars(
+        select(TrainingRecord)
+        .where(TrainingRecord.employee_id.in_(employee_ids))
+        .order_by(TrainingRecord.started_on, TrainingRecord.id)
+    ):
+        parts.training[record.employee_id].append(record)
+    for member in db.session.scalars(
+        select(FamilyMember)
+        .where(FamilyMember.employee_id.in_(employee_ids))
+        .order_by(FamilyMember.side, FamilyMember.sort_order, FamilyMember.id)
+    ):
+        parts.family[member.employee_id].append(member)
+    return parts
+
+
+def sensitive_in_unit(actor: Actor, unit_id: int, limit: int) -> list[Employee]:
+    """Dossiers of a unit's subtree whose sensitive parts the actor may see, by name, at most
+    ``limit`` of them (each with its unit loaded)."""
+    condition = Scope.for_actor(actor, Permission.EMPLOYEES_EDIT).filter(Unit.path)
+    if actor.employee_id is not None:
+        condition = or_(condition, Employee.id == actor.employee_id)
+    query = filtered(actor, {"unit_id": unit_id, "sort": "name"}).where(condition).limit(limit)
+    return list(db.session.scalars(query))

@@ -13,6 +13,7 @@ from marshmallow_sqlalchemy import SQLAlchemySchema, auto_field
 from hrms.core.api import PageQuerySchema
 from hrms.core.schemas import Date, InputSchema
 from hrms.employees.models import (
+    REQUIRED_ON_CREATE,
     SECTIONS,
     Decision,
     DecisionKind,
@@ -144,7 +145,13 @@ class EmployeeFields(InputSchema):
 
 
 class EmployeeCreate(EmployeeFields):
+    """A new dossier: the identity that makes it a dossier, and the unit it starts in."""
+
     unit_id = fields.Integer(required=True)
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        if field_name in REQUIRED_ON_CREATE:
+            field_obj.required = True
 
 
 class EmployeePatch(EmployeeFields):

@@ -5,25 +5,39 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hrms.codes.queries import choices as code_choices
 from hrms.codes.queries import labels as code_labels
-from hrms.core.dates import format_date
-from hrms.core.errors import ValidationFailed
+from hrms.core.dates import format_date, today
+from hrms.core.errors import FORM, DomainError, ValidationFailed
 from hrms.core.forms import Form, submit
+from hrms.core.pdf import pdf_response
 from hrms.core.schemas import NoInput, load
 from hrms.core.security import Permission, requires
-from hrms.employees import queries, services
+from hrms.employees import exchange, queries, services
+from hrms.employees import pdf as form_2c
 from hrms.employees.forms import (
     FIELD_LABELS,
     SECTION_LABELS,
     ConfirmForm,
     DecisionForm,
     FamilyForm,
+    ImportForm,
     TrainingForm,
     fields_form,
 )
@@ -52,6 +66,7 @@ from hrms.employees.schemas import (
 from hrms.employees.services import CODED_FIELDS, StaleDossier
 from hrms.extensions import db
 from hrms.org.queries import open_units_for_parent_choice
+from hrms.settings import current_settings
 
 blueprint = Blueprint("employees", __name__, url_prefix="/employees")
 
@@ -328,3 +343,103 @@ def remove_training(employee_id: int, part_id: int) -> ResponseReturnValue:
 @requires(Permission.EMPLOYEES_EDIT)
 def remove_family_member(employee_id: int, part_id: int) -> ResponseReturnValue:
     return _remove(employee_id, FamilyMember, part_id, "family")
+
+
+# Excel exchange: template, import, export ----------------------------------------------------
+
+
+def _xlsx_response(content: bytes, filename: str) -> ResponseReturnValue:
+    response = current_app.response_class(content, mimetype=exchange.XLSX_MIME)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/import/template.xlsx")
+@requires(Permission.EMPLOYEES_EDIT)
+def download_import_template() -> ResponseReturnValue:
+    return _xlsx_response(exchange.template_workbook(current_user), "mau-nhap-ho-so.xlsx")
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+@requires(Permission.EMPLOYEES_EDIT)
+def import_dossiers() -> ResponseReturnValue:
+    """Upload a workbook; every row is checked by the dossier rules; all or nothing."""
+    form = ImportForm()
+    report: exchange.ImportReport | None = None
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        limit = current_settings().max_upload_mb * 1024 * 1024
+        try:
+            if upload is None or not upload.filename:
+                raise exchange.WorkbookRefused(_l("Choose the Excel file to import."))
+            sheet = exchange.read_upload(upload.stream, limit)
+        except exchange.WorkbookRefused as refusal:
+            form.file.errors = [str(refusal.message)]
+        else:
+            report = exchange.import_rows(current_user, sheet, dry_run=bool(form.dry_run.data))
+            if report.written:
+                flash(
+                    _(
+                        "Import done: %(created)s dossiers created, %(updated)s updated.",
+                        created=report.created,
+                        updated=report.updated,
+                    ),
+                    "success",
+                )
+    status = form.status if report is None else (200 if report.ok else 422)
+    return render_template("employees/import.html", form=form, report=report), status
+
+
+@blueprint.get("/export.xlsx")
+@requires(Permission.EMPLOYEES_VIEW)
+def export_dossiers() -> ResponseReturnValue:
+    """The list page's selection as a workbook that the import reads back."""
+    filters = load(EmployeeListQuery(), request.args.to_dict())
+    content = exchange.export_workbook(current_user, filters)
+    return _xlsx_response(content, f"ho-so-{today():%Y%m%d}.xlsx")
+
+
+# Form 2C (Mẫu 2C-BNV/2008) as PDF ---------------------------------------------------------
+
+
+@blueprint.get("/<int:employee_id>/2c.pdf")
+@requires(Permission.SIGNED_IN)
+def print_2c(employee_id: int) -> ResponseReturnValue:
+    """The personal-history form of one dossier; it holds sensitive items, so only those who
+    may see them (personnel officers in scope, administrators, the person) may print it."""
+    dossier = queries.get_dossier_for(current_user, employee_id)
+    if not dossier.sensitive:
+        abort(403)
+    services.record_view(dossier.employee)
+    content = form_2c.render_2c(form_2c.form_2c_data(dossier))
+    return pdf_response(content, form_2c.filename_2c(dossier.employee))
+
+
+@blueprint.get("/2c.zip")
+@requires(Permission.EMPLOYEES_EDIT)
+def print_2c_zip() -> ResponseReturnValue:
+    """Forms 2C of every dossier of a unit's subtree that the caller may print, as one zip."""
+    unit_id = request.args.get("unit_id", type=int)
+    if not unit_id:
+        raise DomainError("unit_id", _("Choose a unit to print the forms 2C of its dossiers."))
+    employees = queries.sensitive_in_unit(current_user, unit_id, form_2c.ZIP_LIMIT + 1)
+    if not employees:
+        abort(404)
+    if len(employees) > form_2c.ZIP_LIMIT:
+        raise DomainError(
+            FORM,
+            _(
+                "This unit has more than %(limit)s dossiers: choose one of its divisions.",
+                limit=form_2c.ZIP_LIMIT,
+            ),
+        )
+    for employee in employees:
+        services.record_view(employee)
+    return send_file(
+        form_2c.zip_2c(employees),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"2C-don-vi-{unit_id}.zip",
+        max_age=0,
+    )

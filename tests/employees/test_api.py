@@ -101,3 +101,17 @@ def test_decisions_and_audit(client, world) -> None:  # type: ignore[no-untyped-
         client, world, "officer", "GET", f"/api/v1/employees/{world.in_team.id}/audit"
     ).get_json()
     assert {e["object_type"] for e in trail["items"]} >= {"decisions", "employees"}
+
+
+def test_create_without_identity_is_422_not_500(client, world) -> None:  # type: ignore[no-untyped-def]
+    response = call(
+        client, world, "officer", "POST", "/api/v1/employees", json={"unit_id": world.division_a.id}
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {
+        "full_name",
+        "sex",
+        "date_of_birth",
+        "national_id",
+        "kind",
+    }

@@ -1,0 +1,283 @@
+"""PDF kernel: the shipped serif font, an A4 page with numbered pages, paragraph styles and
+tables whose long cells wrap and whose rows flow onto the next page under a repeated header.
+
+Official documents are set in a Times-style serif; Liberation Serif (metric-compatible with
+Times New Roman, full Vietnamese coverage) ships in ``hrms/static/fonts`` and is embedded in
+every PDF, so the output does not depend on the fonts of the server or of the reader.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from flask import Response, send_file
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus import TableStyle as _TableStyle
+
+FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+FAMILY = "LiberationSerif"
+_FACES = {
+    FAMILY: "LiberationSerif-Regular.ttf",
+    f"{FAMILY}-Bold": "LiberationSerif-Bold.ttf",
+    f"{FAMILY}-Italic": "LiberationSerif-Italic.ttf",
+    f"{FAMILY}-BoldItalic": "LiberationSerif-BoldItalic.ttf",
+}
+
+PAGE_SIZE = A4
+#: margins of administrative documents (Nghị định 30/2020/NĐ-CP: top and bottom 20-25 mm,
+#: left 30-35 mm for binding, right 15-20 mm)
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 20 * mm
+MARGIN_LEFT = 30 * mm
+MARGIN_RIGHT = 15 * mm
+#: width available to the text
+CONTENT_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
+BODY_SIZE = 12
+CELL_SIZE = 11
+
+
+@functools.cache
+def register_fonts() -> str:
+    """Register the four faces and their family once per process; returns the family name."""
+    for name, filename in _FACES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / filename)))
+    pdfmetrics.registerFontFamily(
+        FAMILY,
+        normal=FAMILY,
+        bold=f"{FAMILY}-Bold",
+        italic=f"{FAMILY}-Italic",
+        boldItalic=f"{FAMILY}-BoldItalic",
+    )
+    return FAMILY
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Paragraph styles of an official document."""
+
+    body: Any
+    justified: Any
+    centered: Any
+    bold: Any
+    title: Any
+    heading: Any
+    note: Any
+    cell: Any
+    cell_head: Any
+    cell_center: Any
+
+
+@functools.cache
+def styles() -> Styles:
+    family = register_fonts()
+    body = ParagraphStyle(
+        "hrms-body",
+        fontName=family,
+        fontSize=BODY_SIZE,
+        leading=BODY_SIZE * 1.3,
+        alignment=TA_LEFT,
+        spaceAfter=2,
+    )
+    cell = ParagraphStyle(
+        "hrms-cell", parent=body, fontSize=CELL_SIZE, leading=CELL_SIZE * 1.2, spaceAfter=0
+    )
+    return Styles(
+        body=body,
+        justified=ParagraphStyle("hrms-justified", parent=body, alignment=TA_JUSTIFY),
+        centered=ParagraphStyle("hrms-centered", parent=body, alignment=TA_CENTER),
+        bold=ParagraphStyle("hrms-bold", parent=body, fontName=f"{family}-Bold"),
+        title=ParagraphStyle(
+            "hrms-title",
+            parent=body,
+            fontName=f"{family}-Bold",
+            fontSize=14,
+            leading=18,
+            alignment=TA_CENTER,
+            spaceBefore=6,
+            spaceAfter=10,
+        ),
+        heading=ParagraphStyle(
+            "hrms-heading",
+            parent=body,
+            fontName=f"{family}-Bold",
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        note=ParagraphStyle(
+            "hrms-note", parent=body, fontName=f"{family}-Italic", fontSize=10, leading=12.5
+        ),
+        cell=cell,
+        cell_head=ParagraphStyle(
+            "hrms-cell-head", parent=cell, fontName=f"{family}-Bold", alignment=TA_CENTER
+        ),
+        cell_center=ParagraphStyle("hrms-cell-center", parent=cell, alignment=TA_CENTER),
+    )
+
+
+def text(value: object) -> str:
+    """Plain text made safe for a Paragraph: markup characters escaped, line breaks kept."""
+    return escape("" if value is None else str(value)).replace("\n", "<br/>")
+
+
+def para(markup: str, style: Any = None) -> Paragraph:
+    """A paragraph of ``markup`` (already escaped: build it with ``text``)."""
+    return Paragraph(markup, style or styles().body)
+
+
+def table(
+    header: Sequence[str] | None,
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    empty_rows: int = 0,
+    header_columns: int = 0,
+) -> Table:
+    """A ruled table of wrapping cells that splits between rows across pages, repeating its
+    header on each.
+
+    ``widths`` are fractions of the text width. Cells that are strings become Paragraphs (so
+    long text wraps instead of being clipped); other flowables are kept as given. ``empty_rows``
+    blank rows are drawn when there is no data (a form to fill in by hand); the first
+    ``header_columns`` columns are set in bold (row headings of a transposed table).
+    """
+    s = styles()
+    data: list[list[object]] = []
+    if header is not None:
+        data.append([para(text(label), s.cell_head) for label in header])
+    for row in rows:
+        data.append(
+            [
+                para(text(cell), s.cell_head if index < header_columns else s.cell)
+                if isinstance(cell, str) or cell is None
+                else cell
+                for index, cell in enumerate(row)
+            ]
+        )
+    if not rows:
+        data.extend([[""] * len(widths) for _ in range(empty_rows)])
+    if not data:
+        data.append([""] * len(widths))
+    result = Table(
+        data,
+        colWidths=[CONTENT_WIDTH * share for share in widths],
+        repeatRows=1 if header is not None else 0,
+        # whole rows move to the next page (splitting inside a row would also repeat the
+        # header in the middle of the page, in reportlab 4.5): a row must fit on one page
+        splitInRow=0,
+        minRowHeights=[s.cell.leading + 6] * len(data),
+        hAlign="LEFT",
+    )
+    result.setStyle(
+        _TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return result
+
+
+def _numbered_canvas(footer: Callable[[int, int], str]) -> type[Canvas]:
+    """A canvas that holds its pages until the end, then writes "page X of Y" on each."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                self.setFont(FAMILY, 10)
+                self.drawCentredString(
+                    MARGIN_LEFT + CONTENT_WIDTH / 2,
+                    MARGIN_BOTTOM / 2,
+                    footer(self._pageNumber, total),
+                )
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def vietnamese_page_number(page: int, total: int) -> str:
+    return f"Trang {page}/{total}"
+
+
+def render(
+    story: Sequence[Flowable],
+    *,
+    title: str,
+    author: str = "",
+    subject: str = "",
+    footer: Callable[[int, int], str] = vietnamese_page_number,
+) -> bytes:
+    """Lay ``story`` out on numbered A4 pages and return the PDF."""
+    register_fonts()
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer,
+        pagesize=PAGE_SIZE,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author=author,
+        subject=subject,
+        creator="HRMS",
+        initialFontName=FAMILY,
+        initialFontSize=BODY_SIZE,
+    )
+    frame = Frame(
+        document.leftMargin,
+        document.bottomMargin,
+        document.width,
+        document.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    document.build(list(story), canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+def pdf_response(content: bytes, filename: str) -> Response:
+    """A PDF to save (``Content-Disposition: attachment``), never cached by proxies."""
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
