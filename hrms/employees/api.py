@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, url_for
+from flask import jsonify, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from marshmallow import Schema, fields
@@ -196,9 +196,4 @@ def employee_audit(employee_id: int) -> ResponseReturnValue:
     )
 )
 def employee_2c_pdf(employee_id: int) -> ResponseReturnValue:
-    dossier = queries.get_dossier_for(current_user, employee_id)
-    if not dossier.sensitive:
-        abort(403)
-    services.record_view(dossier.employee)
-    content = form_2c.render_2c(form_2c.form_2c_data(dossier))
-    return pdf_response(content, form_2c.filename_2c(dossier.employee))
+    return pdf_response(*form_2c.print_for(current_user, employee_id))

@@ -32,8 +32,9 @@ from reportlab.platypus import (
 from hrms.codes.queries import labels as code_labels
 from hrms.core.dates import format_date
 from hrms.core.pdf import CONTENT_WIDTH, para, render, styles, table, text
+from hrms.core.security import Actor, authorize
 from hrms.core.text import fold
-from hrms.employees import queries
+from hrms.employees import queries, services
 from hrms.employees.models import (
     Decision,
     DecisionKind,
@@ -43,7 +44,6 @@ from hrms.employees.models import (
     Sex,
     TrainingRecord,
 )
-from hrms.employees.services import CODED_FIELDS
 from hrms.org.models import Unit
 
 FORM_NAME = "Mẫu 2C-BNV/2008"
@@ -112,12 +112,12 @@ def load_2c(people: Sequence[tuple[Employee, Unit]]) -> list[Form2C]:
     names = queries.unit_names(unit_ids)
     labels_by_list = {
         list_name: code_labels(list_name, (getattr(e, field) for e, _ in people))
-        for field, list_name in CODED_FIELDS.items()
+        for field, list_name in services.CODED_FIELDS.items()
     }
     forms = []
     for employee, unit in people:
         labels: dict[str, str] = {}
-        for field, list_name in CODED_FIELDS.items():
+        for field, list_name in services.CODED_FIELDS.items():
             code = getattr(employee, field)
             if code:
                 labels[field] = labels_by_list[list_name].get(code, code)
@@ -648,3 +648,13 @@ def zip_2c(employees: Sequence[Employee]) -> tempfile.SpooledTemporaryFile[bytes
         raise
     archive.seek(0)
     return archive
+
+
+def print_for(actor: Actor, employee_id: int) -> tuple[bytes, str]:
+    """One dossier's form and its file name, for the page and the API alike. The form holds
+    sensitive items, so only those who may see them print it (403 for others who see the
+    dossier, 404 beyond); printing counts as opening the dossier."""
+    dossier = queries.get_dossier_for(actor, employee_id)
+    authorize(dossier, visible=True, allowed=dossier.sensitive)
+    services.record_view(dossier.employee)
+    return render_2c(form_2c_data(dossier)), filename_2c(dossier.employee)

@@ -408,12 +408,7 @@ def export_dossiers() -> ResponseReturnValue:
 def print_2c(employee_id: int) -> ResponseReturnValue:
     """The personal-history form of one dossier; it holds sensitive items, so only those who
     may see them (personnel officers in scope, administrators, the person) may print it."""
-    dossier = queries.get_dossier_for(current_user, employee_id)
-    if not dossier.sensitive:
-        abort(403)
-    services.record_view(dossier.employee)
-    content = form_2c.render_2c(form_2c.form_2c_data(dossier))
-    return pdf_response(content, form_2c.filename_2c(dossier.employee))
+    return pdf_response(*form_2c.print_for(current_user, employee_id))
 
 
 @blueprint.get("/2c.zip")
