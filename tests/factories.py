@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 from hrms.accounts.models import RoleGrant, User
 from hrms.core.security import Role
 from hrms.core.text import fold
-from hrms.employees.models import Employee, FamilyMember, TrainingRecord
+from hrms.employees.models import Employee, FamilyMember, NameKey, TrainingRecord, name_keys
 from hrms.org.models import Unit
 
 TEST_PASSWORD = "Correct-Horse-Battery-9"
@@ -109,6 +109,13 @@ class EmployeeFactory(SQLAlchemyModelFactory):
     rank_code = "01.003"
     salary_step = 3
     salary_coefficient = Decimal("3.00")
+
+    @factory.post_generation
+    def name_index(obj: Employee, create: bool, extracted: Any, **kwargs: Any) -> None:
+        session = EmployeeFactory._meta.sqlalchemy_session
+        for key in name_keys(obj.full_name, obj.other_names):
+            session.add(NameKey(employee_id=obj.id, key=key))
+        session.commit()
 
 
 class TrainingFactory(SQLAlchemyModelFactory):

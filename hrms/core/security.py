@@ -17,6 +17,8 @@ from flask import Flask, abort, request
 from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
+from hrms.core.text import prefix_upper_bound
+
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
@@ -100,10 +102,9 @@ def is_admin(actor: Actor) -> bool:
 def subtree_upper_bound(path: str) -> str:
     """Smallest string greater than every path that starts with ``path``.
 
-    Paths look like ``/1/5/12/``; every descendant starts with the ancestor's path and continues
-    with digits or ``/``, all of which sort below ``0`` (the character after ``/``).
+    Paths look like ``/1/5/12/``: every descendant's path starts with the ancestor's.
     """
-    return path[:-1] + chr(ord(path[-1]) + 1)
+    return prefix_upper_bound(path)
 
 
 @dataclass(frozen=True)

@@ -16,3 +16,9 @@ def fold(text: str) -> str:
 def normalize_spaces(text: str) -> str:
     """NFC and single spaces, so the same name typed twice is stored the same way."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """Smallest string above every string that starts with ``prefix``: ``x >= prefix AND
+    x < prefix_upper_bound(prefix)`` is a prefix search that a B-tree index answers."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)

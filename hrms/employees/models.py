@@ -22,7 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hrms.core.audit import Audited
-from hrms.core.db import Base, TimestampMixin, VersionedMixin
+from hrms.core.db import Base, TimestampMixin, VersionedMixin, binary_string
+from hrms.core.text import fold
 from hrms.org.models import Unit
 
 
@@ -318,6 +319,29 @@ class Employee(Audited, VersionedMixin, TimestampMixin, Base):
     @property
     def sex_label(self) -> str:
         return str(SEX_LABELS[Sex(self.sex)])
+
+
+def name_keys(*names: str | None) -> set[str]:
+    """Search keys of a person's names: each folded name from every word on, so that a prefix
+    range on one index finds "nguyen van an", "van an" and "an"."""
+    keys: set[str] = set()
+    for name in names:
+        words = fold(name or "").split()
+        keys.update(" ".join(words[start:])[:200] for start in range(len(words)))
+    return keys
+
+
+class NameKey(Base):
+    """Derived search keys of a dossier's names (rewritten with the names; not audited)."""
+
+    __tablename__ = "employee_name_keys"
+
+    #: a folded name from one of its words to the end
+    key: Mapped[str] = mapped_column(binary_string(200), primary_key=True)
+    #: the dossier it finds
+    employee_id: Mapped[int] = mapped_column(
+        ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class Decision(Audited, Base):

@@ -14,8 +14,15 @@ from sqlalchemy.orm import contains_eager
 from hrms.core.audit import AuditEntry
 from hrms.core.dates import today
 from hrms.core.security import Actor, Permission, Scope, authorize, subtree_upper_bound
-from hrms.core.text import fold
-from hrms.employees.models import Decision, DecisionKind, Employee, FamilyMember, TrainingRecord
+from hrms.core.text import fold, prefix_upper_bound
+from hrms.employees.models import (
+    Decision,
+    DecisionKind,
+    Employee,
+    FamilyMember,
+    NameKey,
+    TrainingRecord,
+)
 from hrms.employees.policies import can_edit_employee, can_view_employee, can_view_sensitive
 from hrms.extensions import db
 from hrms.org.models import Unit
@@ -81,11 +88,20 @@ def filtered(actor: Actor, filters: dict[str, Any]) -> Select[tuple[Employee]]:
         if text.isdigit():
             query = query.where(Employee.national_id.startswith(text, autoescape=True))
         else:
-            query = query.where(Employee.search_name.contains(fold(text), autoescape=True))
+            query = query.where(Employee.id.in_(_name_matches(fold(text) or text)))
     columns = SORTS.get(filters.get("sort") or "name", SORTS["name"])
     if filters.get("order") == "desc":
         return query.order_by(*(column.desc() for column in columns))
     return query.order_by(*columns)
+
+
+def _name_matches(needle: str) -> Select[tuple[int]]:
+    """Dossiers with a name that has a word starting ``needle``: one range on the key index."""
+    return (
+        select(NameKey.employee_id)
+        .where(NameKey.key >= needle, NameKey.key < prefix_upper_bound(needle))
+        .distinct()
+    )
 
 
 def list_employees(actor: Actor, filters: dict[str, Any]) -> Pagination:

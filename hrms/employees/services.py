@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from hrms.codes.queries import is_valid as code_is_valid
 from hrms.core.audit import record_event
@@ -29,8 +29,10 @@ from hrms.employees.models import (
     Employee,
     EmployeeStatus,
     FamilyMember,
+    NameKey,
     Sex,
     TrainingRecord,
+    name_keys,
 )
 from hrms.employees.policies import can_create_employees, can_edit_employee, can_place_in_unit
 from hrms.extensions import db
@@ -210,7 +212,18 @@ def create_employee(actor: Actor, data: dict[str, Any]) -> Employee:
     employee.birth_year_only = bool(data.get("birth_year_only"))
     db.session.add(employee)
     db.session.flush()
+    _index_names(employee)
     return employee
+
+
+def _index_names(employee: Employee) -> None:
+    """Rewrite the dossier's name search keys (derived data, kept in the same transaction)."""
+    db.session.execute(delete(NameKey).where(NameKey.employee_id == employee.id))
+    keys = name_keys(employee.full_name, employee.other_names)
+    if keys:
+        db.session.execute(
+            insert(NameKey), [{"employee_id": employee.id, "key": key} for key in sorted(keys)]
+        )
 
 
 @dataclass(frozen=True)
@@ -257,6 +270,8 @@ def update_employee(
     if "full_name" in values:
         employee.search_name = fold(values["full_name"])
     flush_or_conflict(STALE)
+    if "full_name" in values or "other_names" in values:
+        _index_names(employee)
     return employee
 
 
