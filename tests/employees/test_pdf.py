@@ -172,7 +172,7 @@ def test_long_dossier_flows_over_pages_without_clipping(app, world) -> None:  # 
     history = " ".join(f"Đoạn {n:03d} về lịch sử bản thân ở nước ngoài." for n in range(70))
     assert len(history) >= 3000
     person.foreign_relations = history
-    person.strengths = "Tổ chức, " * 60 + "KẾT THÚC SỞ TRƯỜNG"
+    person.strengths = "Tổ chức, " * 50 + "KẾT THÚC SỞ TRƯỜNG"  # within the 500 the column holds
     db.session.commit()
     with app.app_context():
         g.use_test_session = True
