@@ -166,6 +166,45 @@ RANKS = {
 }
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account, and the person behind it when it has a dossier of its own."""
+
+    username: str
+    full_name: str
+    role: Role
+    #: code of the unit the role covers (None: the whole system)
+    grant_at: str | None
+    #: code of the unit the person works in (None: no dossier)
+    works_in: str | None = None
+    sex: str = "female"
+    born: dt.date | None = None
+    rank: str | None = None
+    title: str | None = None
+    allowance: Decimal | None = None
+
+
+HEAD_ALLOWANCE = Decimal("0.60")
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", "Quản trị hệ thống", Role.ADMIN, None),
+    DemoAccount("officer", "Trần Thị Thu Hà", Role.PERSONNEL_OFFICER, "SNV", "SNV-VP",
+                born=dt.date(1980, 2, 29), rank="01.002", title="Chánh Văn phòng",
+                allowance=HEAD_ALLOWANCE),
+    DemoAccount("head", "Nguyễn Văn Ân", Role.UNIT_HEAD, "SNV-CCVC", "SNV-CCVC", sex="male",
+                born=dt.date(1975, 5, 19), rank="01.002", title="Trưởng phòng",
+                allowance=HEAD_ALLOWANCE),
+    DemoAccount("staff", "Lê Thị Ngọc Ánh", Role.STAFF, "SNV-CCVC", "SNV-CCVC",
+                born=dt.date(1992, 11, 30), rank="01.003"),
+    DemoAccount("officer2", "Phạm Quốc Đạt", Role.PERSONNEL_OFFICER, "SNV-XDCQ", "SNV-XDCQ",
+                sex="male", born=dt.date(1983, 8, 31), rank="01.003"),
+    DemoAccount("head2", "Võ Minh Đức", Role.UNIT_HEAD, "SNV-XDCQ", "SNV-XDCQ", sex="male",
+                born=dt.date(1970, 1, 31), rank="01.002", title="Trưởng phòng",
+                allowance=HEAD_ALLOWANCE),
+    DemoAccount("staff2", "Đặng Thị Hồng Nhung", Role.STAFF, "SNV-XDCQ", "SNV-XDCQ",
+                born=dt.date(1995, 6, 15), rank="01.003"),
+)  # fmt: skip
+
+
 def _unit(code: str, name: str, kind: UnitKind, parent: Unit | None, founded: dt.date) -> Unit:
     return create_unit(
         SystemActor(),
@@ -465,64 +504,20 @@ def seed(password: str, people: int = 300) -> str:
         _unit(code, name, kind, other, DEPARTMENT_FOUNDED)
 
     generator = DemoPeople()
-    ccvc, xdcq, office = units["SNV-CCVC"], units["SNV-XDCQ"], units["SNV-VP"]
     named = {
-        "head": generator.write(
+        account.username: generator.write(
             generator.person(
-                ccvc,
-                sex="male",
-                name="Nguyễn Văn Ân",
-                born=dt.date(1975, 5, 19),
-                rank="01.002",
-                title="Trưởng phòng",
-                allowance=Decimal("0.60"),
+                units[account.works_in],
+                sex=account.sex,
+                name=account.full_name,
+                born=account.born,
+                rank=account.rank,
+                title=account.title,
+                allowance=account.allowance,
             )
-        ),
-        "staff": generator.write(
-            generator.person(
-                ccvc,
-                sex="female",
-                name="Lê Thị Ngọc Ánh",
-                born=dt.date(1992, 11, 30),
-                rank="01.003",
-            )
-        ),
-        "officer": generator.write(
-            generator.person(
-                office,
-                sex="female",
-                name="Trần Thị Thu Hà",
-                born=dt.date(1980, 2, 29),
-                rank="01.002",
-                title="Chánh Văn phòng",
-                allowance=Decimal("0.60"),
-            )
-        ),
-        "officer2": generator.write(
-            generator.person(
-                xdcq, sex="male", name="Phạm Quốc Đạt", born=dt.date(1983, 8, 31), rank="01.003"
-            )
-        ),
-        "head2": generator.write(
-            generator.person(
-                xdcq,
-                sex="male",
-                name="Võ Minh Đức",
-                born=dt.date(1970, 1, 31),
-                rank="01.002",
-                title="Trưởng phòng",
-                allowance=Decimal("0.60"),
-            )
-        ),
-        "staff2": generator.write(
-            generator.person(
-                xdcq,
-                sex="female",
-                name="Đặng Thị Hồng Nhung",
-                born=dt.date(1995, 6, 15),
-                rank="01.003",
-            )
-        ),
+        )
+        for account in DEMO_ACCOUNTS
+        if account.works_in
     }
     # some people near retirement age (men 61y6m, women 57y in 2026) and due for a raise
     staffed = list(units.values())
@@ -538,31 +533,23 @@ def seed(password: str, people: int = 300) -> str:
         else:
             generator.write(generator.person(unit))
 
-    accounts = [
-        ("admin", "Quản trị hệ thống", Role.ADMIN, None),
-        ("officer", "Trần Thị Thu Hà", Role.PERSONNEL_OFFICER, department),
-        ("head", "Nguyễn Văn Ân", Role.UNIT_HEAD, ccvc),
-        ("staff", "Lê Thị Ngọc Ánh", Role.STAFF, ccvc),
-        ("officer2", "Phạm Quốc Đạt", Role.PERSONNEL_OFFICER, xdcq),
-        ("head2", "Võ Minh Đức", Role.UNIT_HEAD, xdcq),
-        ("staff2", "Đặng Thị Hồng Nhung", Role.STAFF, xdcq),
-    ]
-    for username, full_name, role, unit in accounts:
+    for account in DEMO_ACCOUNTS:
+        scope = department if account.grant_at == "SNV" else units.get(account.grant_at or "")
         user = create_user(
             actor,
             {
-                "username": username,
-                "full_name": full_name,
-                "email": f"{username}@snv.ninhbinh.gov.vn",
+                "username": account.username,
+                "full_name": account.full_name,
+                "email": f"{account.username}@snv.ninhbinh.gov.vn",
                 "password": password,
-                "role": role.value,
-                "unit_id": unit.id if unit else None,
+                "role": account.role.value,
+                "unit_id": scope.id if scope else None,
             },
         )
-        if username in named:
-            link_employee(actor, user, {"employee_id": named[username].id})
+        if account.username in named:
+            link_employee(actor, user, {"employee_id": named[account.username].id})
     unit_count = 3 + len(DIVISIONS) + len(OTHER_DIVISIONS)
     return (
-        f"Demo data loaded: {unit_count} units, {people} dossiers, {len(accounts)} accounts "
-        f"({', '.join(a[0] for a in accounts)})."
+        f"Demo data loaded: {unit_count} units, {people} dossiers, {len(DEMO_ACCOUNTS)} accounts "
+        f"({', '.join(a.username for a in DEMO_ACCOUNTS)})."
     )
