@@ -7,7 +7,7 @@ the HTML forms.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -46,6 +46,20 @@ class PageQuerySchema(InputSchema):
 def query_args(schema: Schema) -> dict[str, Any]:
     """Query parameters validated by ``schema`` (422 with field messages when wrong)."""
     return load(schema, request.args.to_dict())
+
+
+def list_page(
+    items: Sequence[Any], args: dict[str, Any], dump: Callable[[Sequence[Any]], Any]
+) -> dict[str, Any]:
+    """The list envelope for rows already in memory (a tree order, a short ledger), cut by the
+    ``page`` and ``per_page`` of ``PageQuerySchema``; ``dump`` renders the page's rows."""
+    start = (args["page"] - 1) * args["per_page"]
+    return {
+        "items": dump(items[start : start + args["per_page"]]),
+        "total": len(items),
+        "page": args["page"],
+        "per_page": args["per_page"],
+    }
 
 
 def page_body(pagination: Pagination, schema: Schema) -> dict[str, Any]:

@@ -95,10 +95,6 @@ def has_permission(actor: Actor, permission: Permission) -> bool:
     return any(permission in ROLE_PERMISSIONS[role] for role in roles_of(actor))
 
 
-def is_admin(actor: Actor) -> bool:
-    return Role.ADMIN in roles_of(actor)
-
-
 def subtree_upper_bound(path: str) -> str:
     """Smallest string greater than every path that starts with ``path``.
 
@@ -125,10 +121,6 @@ class Scope:
             if grant.role != Role.STAFF and grant.unit_path:
                 paths.append(grant.unit_path)
         return cls(everything=False, subtree_paths=_outermost(paths))
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.everything and not self.subtree_paths
 
     def covers(self, path: str) -> bool:
         return self.everything or any(path.startswith(root) for root in self.subtree_paths)

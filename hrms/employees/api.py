@@ -9,7 +9,16 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from marshmallow import Schema, fields
 
-from hrms.core.api import Operation, api_blueprint, documented, json_body, page_body, query_args
+from hrms.core.api import (
+    Operation,
+    PageQuerySchema,
+    api_blueprint,
+    documented,
+    json_body,
+    list_page,
+    page_body,
+    query_args,
+)
 from hrms.core.pdf import pdf_response
 from hrms.core.security import Permission, requires
 from hrms.employees import pdf as form_2c
@@ -127,6 +136,7 @@ def update_employee(employee_id: int) -> ResponseReturnValue:
 @documented(
     Operation(
         summary="The decisions ledger, in effective-date order",
+        query=PageQuerySchema(),
         response=DecisionOut(),
         paged=True,
         errors=(404,),
@@ -137,8 +147,14 @@ def list_decisions(employee_id: int) -> ResponseReturnValue:
     dossier = queries.get_dossier_for(current_user, employee_id)
     decisions = queries.decisions_of(dossier.employee.id)
     replaced = queries.superseded_ids(decisions)
-    items = [DecisionOut().dump(d) | {"superseded": d.id in replaced} for d in decisions]
-    return jsonify({"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)})
+    args = query_args(PageQuerySchema())
+    return jsonify(
+        list_page(
+            decisions,
+            args,
+            lambda rows: [DecisionOut().dump(d) | {"superseded": d.id in replaced} for d in rows],
+        )
+    )
 
 
 @blueprint.post("/<int:employee_id>/decisions")
@@ -169,6 +185,7 @@ def create_decision(employee_id: int) -> ResponseReturnValue:
 @documented(
     Operation(
         summary="Changes to the dossier and its parts, newest first",
+        query=PageQuerySchema(),
         response=AuditEntryOut(),
         paged=True,
         errors=(403, 404),
@@ -177,9 +194,9 @@ def create_decision(employee_id: int) -> ResponseReturnValue:
 )
 def employee_audit(employee_id: int) -> ResponseReturnValue:
     dossier = queries.get_dossier_for(current_user, employee_id, edit=True)
-    entries = queries.trail_of(dossier.employee.id, views=False)
-    items = AuditEntryOut(many=True).dump(entries)
-    return jsonify({"items": items, "total": len(items), "page": 1, "per_page": max(len(items), 1)})
+    args = query_args(PageQuerySchema())
+    entries = queries.trail_of(dossier.employee.id, views=False, limit=None)
+    return jsonify(list_page(entries, args, AuditEntryOut(many=True).dump))
 
 
 # Form 2C (Mẫu 2C-BNV/2008) as PDF ---------------------------------------------------------

@@ -452,7 +452,3 @@ class FamilyMember(Audited, Base):
     residence: Mapped[str | None] = mapped_column(String(255))
     #: display order within the side
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
-
-    @property
-    def side_label(self) -> str:
-        return str(SIDE_LABELS[FamilySide(self.side)])

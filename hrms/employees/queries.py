@@ -267,7 +267,7 @@ def family_of(employee_id: int) -> list[FamilyMember]:
     )
 
 
-def trail_of(employee_id: int, *, views: bool, limit: int = 200) -> list[AuditEntry]:
+def trail_of(employee_id: int, *, views: bool, limit: int | None = 200) -> list[AuditEntry]:
     """Changes to the dossier and its parts (``views``: who opened it), newest first."""
     action = AuditEntry.action == "dossier.view"
     return list(

@@ -20,10 +20,8 @@ from hrms.employees.models import (
     Employee,
     EmployeeKind,
     EmployeeStatus,
-    FamilyMember,
     FamilySide,
     Sex,
-    TrainingRecord,
 )
 
 NAME_FORMAT = validate.Regexp(
@@ -291,31 +289,3 @@ class DecisionOut(SQLAlchemySchema):
     title = auto_field(dump_only=True)
     note = auto_field(dump_only=True)
     superseded = fields.Boolean(dump_only=True)
-
-
-class TrainingOut(SQLAlchemySchema):
-    class Meta:
-        model = TrainingRecord
-
-    id = auto_field(dump_only=True)
-    school = auto_field(dump_only=True)
-    major = auto_field(dump_only=True)
-    started_on = auto_field(dump_only=True)
-    ended_on = auto_field(dump_only=True)
-    mode = auto_field(dump_only=True)
-    degree = auto_field(dump_only=True)
-
-
-class FamilyOut(SQLAlchemySchema):
-    class Meta:
-        model = FamilyMember
-
-    id = auto_field(dump_only=True)
-    side = auto_field(dump_only=True)
-    relation = auto_field(dump_only=True)
-    full_name = auto_field(dump_only=True)
-    birth_year = auto_field(dump_only=True)
-    hometown = auto_field(dump_only=True)
-    occupation = auto_field(dump_only=True)
-    workplace = auto_field(dump_only=True)
-    residence = auto_field(dump_only=True)

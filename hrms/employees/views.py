@@ -177,6 +177,7 @@ def _render_dossier(
         context["form"] = failed or TrainingForm(formdata=None)
     elif tab == "family":
         context["members"] = queries.family_of(employee.id)
+        context["sides"] = [(side.value, label) for side, label in SIDE_LABELS.items()]
         form = failed or FamilyForm(formdata=None)
         form.side.choices = [(k.value, str(v)) for k, v in SIDE_LABELS.items()]
         context["form"] = form

@@ -6,7 +6,7 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from hrms.core.api import Operation, api_blueprint, documented, query_args
+from hrms.core.api import Operation, api_blueprint, documented, list_page, query_args
 from hrms.core.security import Permission, requires
 from hrms.org import queries
 from hrms.org.schemas import UnitDetailOut, UnitListQuery, UnitOut, UnitVersionOut
@@ -30,15 +30,7 @@ def list_units() -> ResponseReturnValue:
     args = query_args(UnitListQuery())
     # tree order needs the whole scope (a few thousand units at most), so the page is cut here
     units = queries.list_units(current_user, include_closed=args["include_closed"], q=args["q"])
-    start = (args["page"] - 1) * args["per_page"]
-    return jsonify(
-        {
-            "items": UnitOut().dump(units[start : start + args["per_page"]], many=True),
-            "total": len(units),
-            "page": args["page"],
-            "per_page": args["per_page"],
-        }
-    )
+    return jsonify(list_page(units, args, UnitOut(many=True).dump))
 
 
 @blueprint.get("/<int:unit_id>")

@@ -115,3 +115,32 @@ def test_create_without_identity_is_422_not_500(client, world) -> None:  # type:
         "national_id",
         "kind",
     }
+
+
+def test_ledger_and_trail_lists_are_paged(client, world) -> None:  # type: ignore[no-untyped-def]
+    url = f"/api/v1/employees/{world.in_team.id}"
+    for number, effective in (
+        ("1/QĐ", "2021-03-01"),
+        ("2/QĐ", "2022-03-01"),
+        ("3/QĐ", "2023-03-01"),
+    ):
+        kind = (
+            {"kind": "recruitment", "unit_id": world.team_a.id}
+            if number == "1/QĐ"
+            else {"kind": "reward", "title": "Giấy khen"}
+        )
+        body = {
+            "number": number,
+            "signed_on": "2021-02-01",
+            "issuer": "Giám đốc Sở",
+            "effective_on": effective,
+        } | kind
+        assert (
+            call(client, world, "officer", "POST", f"{url}/decisions", json=body).status_code == 201
+        )
+    page = call(client, world, "officer", "GET", f"{url}/decisions?per_page=2&page=2").get_json()
+    assert (page["total"], page["page"], page["per_page"]) == (3, 2, 2)
+    assert [d["number"] for d in page["items"]] == ["3/QĐ"]
+    trail = call(client, world, "officer", "GET", f"{url}/audit?per_page=1").get_json()
+    assert trail["per_page"] == 1 and len(trail["items"]) == 1 and trail["total"] >= 4
+    assert call(client, world, "officer", "GET", f"{url}/decisions?per_page=500").status_code == 422

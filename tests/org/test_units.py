@@ -268,7 +268,7 @@ def test_scopes(world) -> None:  # type: ignore[no-untyped-def]
     assert visible("officer") == {"DEP", "DIV-A", "TEAM-A", "DIV-B"}
     assert visible("head") == {"DIV-A", "TEAM-A"}
     assert visible("staff") == set()
-    assert Scope.for_actor(world.users["staff"], Permission.ORG_VIEW).is_empty
+    assert Scope.for_actor(world.users["staff"], Permission.ORG_VIEW) == Scope(everything=False)
 
 
 def test_overlapping_grants_collapse_to_outer_subtree(world) -> None:  # type: ignore[no-untyped-def]
