@@ -106,10 +106,25 @@ def _register_blueprints(app: Flask) -> None:
     from hrms.home.views import blueprint as home
     from hrms.org.api import blueprint as units_api
     from hrms.org.views import blueprint as org
+    from hrms.staffing.api import blueprint as staffing_api
+    from hrms.staffing.views import blueprint as staffing
+    from positions.api import blueprint as positions_api
+    from positions.views import blueprint as positions
 
-    for blueprint in (home, accounts, org, audit, codes, employees, corrections, attachments):
+    for blueprint in (
+        home,
+        accounts,
+        org,
+        audit,
+        codes,
+        employees,
+        corrections,
+        attachments,
+        positions,
+        staffing,
+    ):
         app.register_blueprint(blueprint)
-    for blueprint in (api, units_api, codes_api, employees_api):
+    for blueprint in (api, units_api, codes_api, employees_api, positions_api, staffing_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(blueprint)
 

@@ -1,10 +1,17 @@
 """Every endpoint × every role × an in-scope and an out-of-scope record.
 
 A route added without an expectation here fails the test, as does a route whose guard
-answers differently from what is written below.
+answers differently from what is written below. Features with many routes keep their part in
+``tests/<feature>/matrix_*.py``: a dict ``EXPECTED`` like the one below, and ``TARGETS``, which
+maps a URL argument to ``(world, in_scope) -> value`` (creating the record when needed).
 """
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -121,6 +128,23 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
 MISSING_ID = 987654
 
 
+def _feature_matrices() -> tuple[dict[str, Any], dict[str, Callable[[Any, bool], Any]]]:
+    expected: dict[str, Any] = {}
+    targets: dict[str, Callable[[Any, bool], Any]] = {}
+    for path in sorted(Path(__file__).parent.glob("*/matrix_*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+        overlap = expected.keys() & module.EXPECTED.keys()
+        assert not overlap, f"{path.name} repeats {overlap}"
+        expected |= module.EXPECTED
+        targets |= getattr(module, "TARGETS", {})
+    return expected, targets
+
+
+FEATURE_EXPECTED, FEATURE_TARGETS = _feature_matrices()
+assert not FEATURE_EXPECTED.keys() & EXPECTED.keys()
+EXPECTED |= FEATURE_EXPECTED
+
+
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
     routes = []
     for rule in app.url_map.iter_rules():
@@ -159,7 +183,7 @@ def _url(app: Flask, endpoint: str, world, in_scope: bool) -> str:  # type: igno
         "attachment_id": lambda: _attachment_id(world.in_team if in_scope else world.outside),
         "part_id": lambda: _part_id(endpoint, world.in_team if in_scope else world.outside),
         "code": lambda: "en",
-    }
+    } | {name: (lambda make=make: make(world, in_scope)) for name, make in FEATURE_TARGETS.items()}
     with app.test_request_context():
         from flask import url_for
 

@@ -43,6 +43,18 @@ class Permission(enum.StrEnum):
     CODES_MANAGE = "codes.manage"
     EMPLOYEES_VIEW = "employees.view"
     EMPLOYEES_EDIT = "employees.edit"
+    #: see the unit positions, plans, staffing tables and gaps of units in scope
+    POSITIONS_VIEW = "positions.view"
+    #: draft a unit's position plan and submit it
+    POSITIONS_DRAFT = "positions.draft"
+    #: approve or return submitted plans of units in scope
+    POSITIONS_APPROVE = "positions.approve"
+    #: place people in approved positions (writes a placement decision)
+    POSITIONS_PLACE = "positions.place"
+    #: edit the competency dictionary and the framework catalogue
+    COMPETENCIES_MANAGE = "competencies.manage"
+    #: assess the competencies of people in scope
+    COMPETENCIES_ASSESS = "competencies.assess"
     #: any signed-in user: own profile, own password, home page
     SIGNED_IN = "signed_in"
 
@@ -55,10 +67,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORG_VIEW,
             Permission.EMPLOYEES_VIEW,
             Permission.EMPLOYEES_EDIT,
+            Permission.POSITIONS_VIEW,
+            Permission.POSITIONS_APPROVE,
+            Permission.POSITIONS_PLACE,
         }
     ),
     Role.UNIT_HEAD: frozenset(
-        {Permission.SIGNED_IN, Permission.ORG_VIEW, Permission.EMPLOYEES_VIEW}
+        {
+            Permission.SIGNED_IN,
+            Permission.ORG_VIEW,
+            Permission.EMPLOYEES_VIEW,
+            Permission.POSITIONS_VIEW,
+            Permission.POSITIONS_DRAFT,
+            Permission.POSITIONS_PLACE,
+            Permission.COMPETENCIES_ASSESS,
+        }
     ),
     Role.STAFF: frozenset({Permission.SIGNED_IN}),
 }

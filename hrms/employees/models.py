@@ -60,6 +60,8 @@ class DecisionKind(enum.StrEnum):
     TRANSFER_IN = "transfer_in"
     TRANSFER_OUT = "transfer_out"
     APPOINTMENT = "appointment"
+    #: placement in a job position of the unit's approved plan (made from the staffing pages)
+    POSITION_PLACEMENT = "position_placement"
     ROTATION = "rotation"
     SECONDMENT = "secondment"
     REWARD = "reward"
@@ -157,6 +159,7 @@ DECISION_LABELS = {
     DecisionKind.DISCIPLINE: _l("Discipline"),
     DecisionKind.LEAVE: _l("Leave"),
     DecisionKind.RETURN_FROM_LEAVE: _l("Return from leave"),
+    DecisionKind.POSITION_PLACEMENT: _l("Placement in a job position"),
     DecisionKind.RETIREMENT: _l("Retirement"),
     DecisionKind.RESIGNATION: _l("Resignation"),
     DecisionKind.DEATH: _l("Death"),

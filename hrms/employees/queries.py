@@ -185,6 +185,7 @@ _WORK_KINDS = {
     DecisionKind.TRANSFER_IN,
     DecisionKind.ROTATION,
     DecisionKind.APPOINTMENT,
+    DecisionKind.POSITION_PLACEMENT,
     DecisionKind.SECONDMENT,
     DecisionKind.LEAVE,
     DecisionKind.RETURN_FROM_LEAVE,

@@ -181,8 +181,15 @@ class EmployeeListQuery(PageQuerySchema):
     order = fields.String(load_default="asc", validate=validate.OneOf(["asc", "desc"]))
 
 
+#: placements are written by the staffing pages, which also record the position held
+MADE_ELSEWHERE = frozenset({DecisionKind.POSITION_PLACEMENT})
+
+
 class DecisionCreate(InputSchema):
-    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in DecisionKind]))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf([k.value for k in DecisionKind if k not in MADE_ELSEWHERE]),
+    )
     number = fields.String(required=True, validate=validate.Length(max=60))
     signed_on = Date(required=True)
     issuer = fields.String(required=True, validate=validate.Length(max=255))

@@ -56,6 +56,7 @@ from hrms.employees.models import (
 )
 from hrms.employees.policies import SENSITIVE_FIELDS, SENSITIVE_SECTIONS, can_create_employees
 from hrms.employees.schemas import (
+    MADE_ELSEWHERE,
     DecisionCreate,
     EmployeeCreate,
     EmployeeListQuery,
@@ -252,7 +253,9 @@ def add_decision(employee_id: int) -> ResponseReturnValue:
     dossier = queries.get_dossier_for(current_user, employee_id, edit=True)
     employee = dossier.employee
     form = DecisionForm()
-    form.kind.choices = [(k.value, str(v)) for k, v in DECISION_LABELS.items()]
+    form.kind.choices = [
+        (k.value, str(v)) for k, v in DECISION_LABELS.items() if k not in MADE_ELSEWHERE
+    ]
     form.unit_id.choices = _unit_choices()
     decisions = queries.decisions_of(employee.id)
     replaced = queries.superseded_ids(decisions)
