@@ -233,6 +233,10 @@ class Employee(Audited, VersionedMixin, TimestampMixin, Base):
     recruiting_agency: Mapped[str | None] = mapped_column(String(255))
     #: item 12: current positions, including concurrent ones (from appointments)
     position_title: Mapped[str | None] = mapped_column(String(255))
+    #: main job position (of the approved plan in force), from the latest placement decision
+    position_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit_positions.id", use_alter=True)  # employees and plans refer to each other
+    )
     #: item 13: main work
     main_work: Mapped[str | None] = mapped_column(String(500))
     #: item 14: rank or professional-title code, e.g. 01.003 (from the ledger)

@@ -370,11 +370,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_position_outputs_task_id'), ['task_id'], unique=False)
 
     # ### end Alembic commands ###
+    with op.batch_alter_table('employees', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('position_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_employees_position_id_unit_positions'), 'unit_positions',
+            ['position_id'], ['id'],
+        )
     _set_decision_kinds(KINDS_AFTER)
     _seed_frameworks()
 
 
 def downgrade():
+    with op.batch_alter_table('employees', schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f('fk_employees_position_id_unit_positions'), type_='foreignkey'
+        )
+        batch_op.drop_column('position_id')
     op.execute("DELETE FROM placements")
     op.execute("DELETE FROM decisions WHERE kind = 'position_placement'")
     _set_decision_kinds(KINDS_BEFORE)
