@@ -132,8 +132,22 @@ class World:
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def file_document(app: Flask, employee: Any, uploader: Any, kind: str = "diploma") -> Any:
-    """An attachment row with its file in the test storage folder."""
+def png_bytes(width: int = 40, height: int = 60) -> bytes:
+    """A small portrait PNG, as a 4×6 photo would be."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def file_document(
+    app: Flask, employee: Any, uploader: Any, kind: str = "diploma", content: bytes = PDF_BYTES
+) -> Any:
+    """An attachment row with its file in the test storage folder (a PNG ``content`` is filed
+    as an image)."""
     import hashlib
     import secrets
 
@@ -142,11 +156,13 @@ def file_document(app: Flask, employee: Any, uploader: Any, kind: str = "diploma
     name = secrets.token_hex(16)
     folder = app.config["HRMS_SETTINGS"].storage_path / name[:2] / name[2:4]
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(PDF_BYTES)
+    (folder / name).write_bytes(content)
+    is_png = content.startswith(b"\x89PNG")
     attachment = Attachment(
-        employee_id=employee.id, kind=kind, original_name="bằng tốt nghiệp.pdf", stored_name=name,
-        content_type="application/pdf", size_bytes=len(PDF_BYTES),
-        sha256=hashlib.sha256(PDF_BYTES).hexdigest(), uploaded_by=uploader.id,
+        employee_id=employee.id, kind=kind, stored_name=name,
+        original_name="ảnh 4x6.png" if is_png else "bằng tốt nghiệp.pdf",
+        content_type="image/png" if is_png else "application/pdf", size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), uploaded_by=uploader.id,
     )
     db.session.add(attachment)
     db.session.commit()
@@ -189,6 +205,7 @@ def world(app: Flask) -> World:
 
     for person in (in_team, outside):
         file_document(app, person, users["admin"])
+        file_document(app, person, users["admin"], kind="photo", content=png_bytes())
     for person, asker in ((own, users["staff"]), (outside, users["admin"])):
         db.session.add(
             CorrectionRequest(employee_id=person.id, requested_by=asker.id, field="hometown",

@@ -114,6 +114,7 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
     "attachments.upload": {"POST": (DOSSIER_IN | {"head": 403}, DOSSIER_OUT)},
     "attachments.download": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
     "attachments.withdraw": {"POST": EDIT},
+    "attachments.photo": {"GET": (DOSSIER_IN, DOSSIER_OUT)},
     "employees.download_import_template": {"GET": (DOSSIER_EDITORS, None)},
     # a POST without a file answers 422 with a message: allowed, refused input
     "employees.import_dossiers": {"GET": (DOSSIER_EDITORS, None), "POST": (DOSSIER_EDITORS, None)},

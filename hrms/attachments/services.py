@@ -4,12 +4,14 @@ name; a file written for a transaction that rolls back is removed again."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import secrets
 from pathlib import Path
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
+from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,7 @@ from hrms.attachments.models import Attachment, AttachmentKind
 from hrms.attachments.policies import can_add, can_withdraw
 from hrms.core.errors import FORM, DomainError
 from hrms.core.security import Actor
+from hrms.core.storage import read_checked, storage_path
 from hrms.employees.queries import Dossier
 from hrms.extensions import db
 from hrms.settings import current_settings
@@ -33,11 +36,6 @@ _WRITTEN = "hrms_files_written"
 
 def sniff(head: bytes) -> str | None:
     return next((kind for kind, (magic, _) in SIGNATURES.items() if head.startswith(magic)), None)
-
-
-def storage_path(stored_name: str) -> Path:
-    """Files are spread over two levels of folders so no folder grows huge."""
-    return current_settings().storage_path / stored_name[:2] / stored_name[2:4] / stored_name
 
 
 def store(
@@ -71,8 +69,8 @@ def store(
                 type=content_type.split("/")[1].upper(),
             ),
         )
-    if data["kind"] == AttachmentKind.PHOTO and content_type == "application/pdf":
-        raise DomainError("file", _l("A photo must be a JPEG or PNG image."))
+    if data["kind"] == AttachmentKind.PHOTO:
+        _check_photo(content, content_type)
     stored_name = secrets.token_hex(16)
     path = storage_path(stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,12 +97,22 @@ def store(
     return attachment
 
 
+def _check_photo(content: bytes, content_type: str) -> None:
+    """A photo is printed on form 2C: it must be an image that decodes, not only start like one."""
+    if content_type == "application/pdf":
+        raise DomainError("file", _l("A photo must be a JPEG or PNG image."))
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+    except (OSError, SyntaxError, ValueError):  # what Pillow raises for damaged images
+        raise DomainError(
+            "file", _l("This image is damaged or incomplete; scan or export it again.")
+        ) from None
+
+
 def read(attachment: Attachment) -> bytes:
     """The stored content, refused if it no longer matches the checksum taken on upload."""
-    content = storage_path(attachment.stored_name).read_bytes()
-    if hashlib.sha256(content).hexdigest() != attachment.sha256:
-        raise OSError(f"attachment {attachment.id}: stored content does not match its checksum")
-    return content
+    return read_checked(attachment.stored_name, attachment.sha256)
 
 
 def withdraw(dossier: Dossier, attachment: Attachment) -> Attachment:

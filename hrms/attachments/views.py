@@ -15,7 +15,8 @@ from hrms.attachments.schemas import UploadInput
 from hrms.core.forms import submit
 from hrms.core.schemas import NoInput
 from hrms.core.security import Permission, requires
-from hrms.employees.queries import Dossier, get_dossier_for
+from hrms.core.storage import read_checked
+from hrms.employees.queries import Dossier, get_dossier_for, photos_of
 
 blueprint = Blueprint("attachments", __name__, url_prefix="/employees/<int:employee_id>/files")
 
@@ -81,6 +82,24 @@ def download(employee_id: int, attachment_id: int) -> ResponseReturnValue:
         abort(500)
     response = current_app.response_class(content, mimetype=attachment.content_type)
     response.headers.set("Content-Disposition", "attachment", filename=attachment.original_name)
+    return response
+
+
+@blueprint.get("/photo")
+@requires(Permission.SIGNED_IN)
+def photo(employee_id: int) -> ResponseReturnValue:
+    """The dossier's current 4×6 photo, shown in the page (inline, never cached by proxies)."""
+    dossier = get_dossier_for(current_user, employee_id)
+    found = photos_of([dossier.employee.id]).get(dossier.employee.id)
+    if found is None:
+        abort(404)
+    try:
+        content = read_checked(found.stored_name, found.sha256)
+    except OSError:
+        current_app.logger.exception("Photo %s cannot be read", found.attachment_id)
+        abort(404)
+    response = current_app.response_class(content, mimetype=found.content_type)
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

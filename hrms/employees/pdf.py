@@ -8,6 +8,7 @@ gathered in a fixed number of queries (``load_2c``); ``render_2c`` only lays it 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import tempfile
 import zipfile
@@ -16,13 +17,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from flask import current_app
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     HRFlowable,
+    Image,
     KeepTogether,
     Spacer,
     Table,
@@ -33,6 +37,7 @@ from hrms.codes.queries import labels as code_labels
 from hrms.core.dates import format_date
 from hrms.core.pdf import CONTENT_WIDTH, para, render, styles, table, text
 from hrms.core.security import Actor, authorize
+from hrms.core.storage import read_checked
 from hrms.core.text import fold
 from hrms.employees import queries, services
 from hrms.employees.models import (
@@ -96,6 +101,8 @@ class Form2C:
     unit_names: dict[int, str]
     #: coded field -> label of the person's code ("ethnicity_code" -> "Kinh")
     labels: dict[str, str]
+    #: the 4×6 photo filed with the dossier (JPEG or PNG), printed in the photo box
+    photo: bytes | None = None
 
 
 def _root_id(unit: Unit) -> int:
@@ -110,6 +117,7 @@ def load_2c(people: Sequence[tuple[Employee, Unit]]) -> list[Form2C]:
     unit_ids = {_root_id(unit) for _, unit in people}
     unit_ids |= {d.unit_id for rows in parts.decisions.values() for d in rows if d.unit_id}
     names = queries.unit_names(unit_ids)
+    photos = queries.photos_of(ids)
     labels_by_list = {
         list_name: code_labels(list_name, (getattr(e, field) for e, _ in people))
         for field, list_name in services.CODED_FIELDS.items()
@@ -131,9 +139,24 @@ def load_2c(people: Sequence[tuple[Employee, Unit]]) -> list[Form2C]:
                 family=parts.family[employee.id],
                 unit_names=names,
                 labels=labels,
+                photo=_photo_content(photos.get(employee.id)),
             )
         )
     return forms
+
+
+def _photo_content(photo: queries.Photo | None) -> bytes | None:
+    """The photo's bytes; a missing, altered or unreadable file prints the empty box (and is
+    logged) rather than failing the whole form."""
+    if photo is None:
+        return None
+    try:
+        content = read_checked(photo.stored_name, photo.sha256)
+        ImageReader(io.BytesIO(content)).getSize()
+    except OSError:
+        current_app.logger.exception("Photo %s cannot be read", photo.attachment_id)
+        return None
+    return content
 
 
 def form_2c_data(dossier: queries.Dossier) -> Form2C:
@@ -210,8 +233,30 @@ def _header(form: Form2C) -> list[Flowable]:
     return [header, Spacer(1, 4 * mm)]
 
 
-def _photo_box() -> Table:
-    box = Table([[para("Ảnh 4x6", styles().centered)]], colWidths=[40 * mm], rowHeights=[60 * mm])
+PHOTO_WIDTH = 40 * mm
+PHOTO_HEIGHT = 60 * mm
+
+
+def _photo_box(photo: bytes | None) -> Table:
+    """The 4×6 box: the filed photo fitted inside it (proportions kept), or the label."""
+    content: Flowable = para("Ảnh 4x6", styles().centered)
+    if photo is not None:
+        image = ImageReader(io.BytesIO(photo))
+        width, height = image.getSize()
+        scale = min((PHOTO_WIDTH - 2) / width, (PHOTO_HEIGHT - 2) / height)
+        content = Image(io.BytesIO(photo), width=width * scale, height=height * scale)
+    box = Table(
+        [[content]],
+        colWidths=[PHOTO_WIDTH],
+        rowHeights=[PHOTO_HEIGHT],
+        style=[
+            ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 1),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ],
+    )
     box.setStyle(
         TableStyle(
             [
@@ -237,7 +282,7 @@ def _identity(form: Form2C) -> list[Flowable]:
         _line("5) Quê quán: ", _value(e.hometown)),
     ]
     top = Table(
-        [[_photo_box(), beside_photo]],
+        [[_photo_box(form.photo), beside_photo]],
         colWidths=[45 * mm, CONTENT_WIDTH - 45 * mm],
         hAlign="LEFT",
     )

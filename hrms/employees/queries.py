@@ -8,7 +8,18 @@ from decimal import Decimal
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, false, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    column,
+    false,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import contains_eager
 
 from hrms.core.audit import AuditEntry
@@ -343,6 +354,43 @@ def parts_of(employee_ids: list[int]) -> DossierParts:
     ):
         parts.family[member.employee_id].append(member)
     return parts
+
+
+#: the documents filed with dossiers, by table name (the attachments feature builds on this one)
+_ATTACHMENTS = table(
+    "attachments",
+    column("id", Integer),
+    column("employee_id", Integer),
+    column("kind", String),
+    column("stored_name", String),
+    column("sha256", String),
+    column("content_type", String),
+    column("withdrawn", Boolean),
+)
+
+
+@dataclass(frozen=True)
+class Photo:
+    """The 4×6 photo filed with a dossier: the latest one not withdrawn."""
+
+    attachment_id: int
+    stored_name: str
+    sha256: str
+    content_type: str
+
+
+def photos_of(employee_ids: list[int]) -> dict[int, Photo]:
+    """Each dossier's current photo, in one query."""
+    if not employee_ids:
+        return {}
+    a = _ATTACHMENTS.c
+    rows = db.session.execute(
+        select(a.employee_id, a.id, a.stored_name, a.sha256, a.content_type)
+        .where(a.employee_id.in_(employee_ids), a.kind == "photo", a.withdrawn.is_(False))
+        .order_by(a.employee_id, a.id)
+    )
+    # ordered by id: the last row of each person is their latest photo
+    return {row[0]: Photo(row[1], row[2], row[3], row[4]) for row in rows}
 
 
 def sensitive_in_unit(actor: Actor, unit_id: int, limit: int) -> list[Employee]:

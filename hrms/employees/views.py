@@ -152,7 +152,12 @@ def _render_dossier(
     if tab not in TABS or (tab in SENSITIVE_TABS | {"trail"} and not dossier.sensitive):
         abort(404)
     employee = dossier.employee
-    context: dict[str, Any] = {"dossier": dossier, "employee": employee, "tab": tab}
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "employee": employee,
+        "tab": tab,
+        "has_photo": employee.id in queries.photos_of([employee.id]),
+    }
     if tab == "summary":
         services.record_view(employee)
         context["sections"] = [

@@ -8,9 +8,9 @@ import io
 from sqlalchemy import func, select
 
 from hrms.attachments.models import Attachment
-from hrms.attachments.services import storage_path
+from hrms.core.storage import storage_path
 from hrms.extensions import db
-from tests.conftest import PDF_BYTES, file_document
+from tests.conftest import PDF_BYTES, file_document, page_errors, png_bytes
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -61,7 +61,13 @@ def test_types_are_read_from_the_content(client, world, login_as) -> None:  # ty
         assert 'data-field-error="file"' in response.text, name
     photo_as_pdf = upload(client, world.in_team, PDF_BYTES, "anh.pdf", kind="photo")
     assert photo_as_pdf.status_code == 422
-    assert upload(client, world.in_team, JPEG, "anh the.jpg", kind="photo").status_code == 302
+    damaged = upload(client, world.in_team, JPEG, "anh the.jpg", kind="photo")
+    assert damaged.status_code == 422
+    assert page_errors(damaged.get_data(as_text=True)) == [
+        "Ảnh bị hỏng hoặc không đầy đủ; hãy quét hoặc xuất lại."
+    ]
+    photo = upload(client, world.in_team, png_bytes(), "anh the.png", kind="photo")
+    assert photo.status_code == 302
     assert count() == before + 1
 
 

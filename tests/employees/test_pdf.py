@@ -109,13 +109,13 @@ def test_form_carries_the_dossier_in_vietnamese(app, client, world, login_as) ->
     assert f"2C-nguyen-van-an-{world.in_team.id}.pdf" in disposition
     assert response.data.startswith(b"%PDF")
     content, pages = pdf_text(response.data)
+    assert "Ảnh 4x6" not in content  # the filed photo fills the box (tests/attachments/test_photo)
     for expected in (
         "SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC",
         "Mẫu 2C-BNV/2008",
         "Cơ quan, đơn vị có thẩm quyền quản lý CBCC: Ủy ban nhân dân tỉnh",
         "Cơ quan, đơn vị sử dụng CBCC: Tổ Hồ sơ",
         "Số hiệu cán bộ, công chức",
-        "Ảnh 4x6",
         "1) Họ và tên khai sinh (viết chữ in hoa): NGUYỄN VĂN ÂN",
         "Sinh ngày: 17/05/1990",
         "Giới tính (nam, nữ): Nam",
