@@ -31,3 +31,17 @@ def get_for(actor: Actor, employee_id: int, attachment_id: int) -> tuple[Dossier
         and can_see(dossier, attachment.kind)
     )
     return dossier, authorize(attachment, visible=visible)
+
+
+def is_filed_with(attachment_id: int, employee_id: int) -> bool:
+    """The document exists, belongs to this dossier and has not been withdrawn."""
+    return (
+        db.session.scalar(
+            select(Attachment.id).where(
+                Attachment.id == attachment_id,
+                Attachment.employee_id == employee_id,
+                Attachment.withdrawn.is_(False),
+            )
+        )
+        is not None
+    )

@@ -15,6 +15,7 @@ class RequestForm(Form):
         _l("Why, and what proves it"),
         render_kw={"rows": 3, "placeholder": _l("e.g. my ID card issued on 12/03/2021 shows…")},
     )
+    evidence_id = SelectField(_l("Supporting document"), validate_choice=False)
 
 
 class DecisionForm(Form):

@@ -49,6 +49,8 @@ class CorrectionRequest(Audited, VersionedMixin, TimestampMixin, Base):
     requested_value: Mapped[str | None] = mapped_column(Text)
     #: why, and what proves it (a document number, where the papers are)
     reason: Mapped[str] = mapped_column(Text)
+    #: a document of the dossier that proves it (filed by the person before asking)
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     #: pending, approved, rejected or withdrawn
     status: Mapped[str] = mapped_column(String(20), default=RequestStatus.PENDING.value)
     #: the officer who decided

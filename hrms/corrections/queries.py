@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
+from hrms.attachments.models import Attachment
 from hrms.core.security import Actor, Permission, Scope, authorize
 from hrms.corrections.models import CorrectionRequest, RequestStatus
 from hrms.corrections.policies import can_decide
@@ -72,3 +73,11 @@ def get_for(actor: Actor, request_id: int, *, decide: bool = False) -> Loaded:
     authorize(request, visible=row is not None, allowed=deciding or not decide)
     assert request is not None and employee is not None and unit is not None
     return Loaded(request, employee, unit, deciding)
+
+
+def evidence_of(loaded: Loaded) -> Attachment | None:
+    """The supporting document, while it is still filed with the dossier."""
+    if loaded.request.evidence_id is None:
+        return None
+    document = db.session.get(Attachment, loaded.request.evidence_id)
+    return None if document is None or document.withdrawn else document

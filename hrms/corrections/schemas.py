@@ -12,6 +12,7 @@ class RequestInput(InputSchema):
     field = fields.String(required=True, validate=validate.OneOf(ALL_FIELDS))
     requested_value = fields.String(load_default=None, validate=validate.Length(max=5000))
     reason = fields.String(required=True, validate=validate.Length(min=5, max=2000))
+    evidence_id = fields.Integer(load_default=None)
 
 
 class DecisionInput(InputSchema):

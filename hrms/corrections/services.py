@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from hrms.attachments import queries as attachments
 from hrms.core.db import utcnow
 from hrms.core.errors import FORM, DomainError, ValidationFailed
 from hrms.core.schemas import load
@@ -60,6 +61,10 @@ def create_request(actor: Actor, employee: Employee, data: dict[str, Any]) -> Co
         )
     if _as_text(getattr(employee, field)) == _as_text(data.get("requested_value")):
         raise DomainError("requested_value", _l("This is already the value on record."))
+    if data.get("evidence_id") is not None and not attachments.is_filed_with(
+        data["evidence_id"], employee.id
+    ):
+        raise DomainError("evidence_id", _l("Choose one of the documents of your dossier."))
     request = CorrectionRequest(
         employee_id=employee.id,
         requested_by=actor.id,
@@ -67,6 +72,7 @@ def create_request(actor: Actor, employee: Employee, data: dict[str, Any]) -> Co
         current_value=_as_text(getattr(employee, field)),
         requested_value=data.get("requested_value"),
         reason=data["reason"],
+        evidence_id=data.get("evidence_id"),
         status=RequestStatus.PENDING.value,
     )
     db.session.add(request)

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from hrms.attachments import queries as attachments
 from hrms.core.forms import submit
 from hrms.core.schemas import NoInput
 from hrms.core.security import Permission, requires
@@ -40,6 +41,10 @@ def create_request() -> ResponseReturnValue:
     dossier = _own_dossier()
     form = RequestForm()
     form.field.choices = [("", "—")] + [(name, str(FIELD_LABELS[name])) for name in ALL_FIELDS]
+    form.evidence_id.choices = [("", _("None"))] + [
+        (str(document.id), f"{document.kind_label}: {document.original_name}")
+        for document in attachments.of_dossier(dossier)
+    ]
     request = submit(
         form,
         RequestInput(),
@@ -80,6 +85,7 @@ def show_request(request_id: int) -> ResponseReturnValue:
         loaded=loaded,
         labels=FIELD_LABELS,
         form=_decision_form(loaded.request.version),
+        evidence=queries.evidence_of(loaded),
     )
 
 
@@ -94,7 +100,13 @@ def decide(request_id: int) -> ResponseReturnValue:
         return redirect(url_for("corrections.list_requests"))
     loaded = queries.get_for(current_user, request_id, decide=True)
     return (
-        render_template("corrections/show.html", loaded=loaded, labels=FIELD_LABELS, form=form),
+        render_template(
+            "corrections/show.html",
+            loaded=loaded,
+            labels=FIELD_LABELS,
+            form=form,
+            evidence=queries.evidence_of(loaded),
+        ),
         form.status,
     )
 

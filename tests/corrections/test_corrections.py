@@ -140,3 +140,32 @@ def test_own_dossier_offers_the_request(client, world, login_as) -> None:  # typ
     assert 'data-testid="ask-correction"' in client.get(f"/employees/{world.own.id}").text
     login_as("officer")
     assert 'data-testid="ask-correction"' not in client.get(f"/employees/{world.own.id}").text
+
+
+def test_a_request_can_point_at_a_document_of_the_dossier(app, client, world, login_as) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import file_document
+
+    own_paper = file_document(app, world.own, world.users["staff"], kind="other")
+    someone_elses = file_document(app, world.in_team, world.users["admin"], kind="other")
+    login_as("staff")
+    form = client.get("/corrections/new").text
+    assert f'value="{own_paper.id}"' in form and f'value="{someone_elses.id}"' not in form
+
+    refused = ask(client, evidence_id=str(someone_elses.id))
+    assert refused.status_code == 422
+    assert 'data-field-error="evidence_id"' in refused.text
+    assert latest() is None or latest().evidence_id is None
+
+    assert ask(client, evidence_id=str(own_paper.id)).status_code == 302
+    request = latest()
+    assert request.evidence_id == own_paper.id
+    login_as("officer")
+    page = client.get(f"/corrections/{request.id}").text
+    link = f'/employees/{world.own.id}/files/{own_paper.id}'
+    assert link in page and 'data-testid="evidence"' in page
+    assert client.get(link).status_code == 200
+
+    own_paper.withdrawn = True
+    db.session.commit()
+    page = client.get(f"/corrections/{request.id}").text
+    assert 'data-testid="evidence"' not in page
