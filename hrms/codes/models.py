@@ -24,6 +24,10 @@ class CodeList(enum.StrEnum):
     IT_LEVEL = "it_level"
     PROVINCE = "province"
     COMMUNE = "commune"
+    #: the 63 provinces, their districts and communes until 30/06/2025, as older records name them
+    PROVINCE_BEFORE_2025 = "province_before_2025"
+    DISTRICT_BEFORE_2025 = "district_before_2025"
+    COMMUNE_BEFORE_2025 = "commune_before_2025"
 
     @property
     def label(self) -> str:
@@ -32,7 +36,7 @@ class CodeList(enum.StrEnum):
     @property
     def parent(self) -> CodeList | None:
         """The list whose code an entry of this list names in ``parent_code``."""
-        return CodeList.PROVINCE if self is CodeList.COMMUNE else None
+        return PARENT_LISTS.get(self)
 
     @property
     def digits(self) -> int | None:
@@ -50,6 +54,15 @@ CODE_LIST_LABELS = {
     CodeList.IT_LEVEL: _l("IT level"),
     CodeList.PROVINCE: _l("Provinces and centrally-run cities"),
     CodeList.COMMUNE: _l("Communes, wards and special zones"),
+    CodeList.PROVINCE_BEFORE_2025: _l("Provinces before 01/07/2025"),
+    CodeList.DISTRICT_BEFORE_2025: _l("Districts before 01/07/2025"),
+    CodeList.COMMUNE_BEFORE_2025: _l("Communes and wards before 01/07/2025"),
+}
+
+PARENT_LISTS = {
+    CodeList.COMMUNE: CodeList.PROVINCE,
+    CodeList.DISTRICT_BEFORE_2025: CodeList.PROVINCE_BEFORE_2025,
+    CodeList.COMMUNE_BEFORE_2025: CodeList.DISTRICT_BEFORE_2025,
 }
 
 NUMERIC_CODE_DIGITS = {
@@ -57,6 +70,9 @@ NUMERIC_CODE_DIGITS = {
     CodeList.RELIGION: 2,
     CodeList.PROVINCE: 2,
     CodeList.COMMUNE: 5,
+    CodeList.PROVINCE_BEFORE_2025: 2,
+    CodeList.DISTRICT_BEFORE_2025: 3,
+    CodeList.COMMUNE_BEFORE_2025: 5,
 }
 
 _LIST_VALUES = ", ".join(f"'{code_list.value}'" for code_list in CodeList)

@@ -6,7 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from hrms.codes import queries
-from hrms.codes.data.admin_units import ADMIN_UNITS_2025, from_package, read, to_csv
+from hrms.codes.data.admin_units import (
+    ADMIN_UNITS_2025,
+    ADMIN_UNITS_BEFORE_2025,
+    from_package,
+    read,
+    to_csv,
+)
 from hrms.codes.models import CodeEntry, CodeList
 from hrms.extensions import db
 
@@ -78,3 +84,39 @@ def test_vendored_file_matches_the_installed_package() -> None:
     _, package_rows = from_package()
     assert ADMIN_UNITS_2025.read_text(encoding="utf-8") == to_csv(package_rows)
     assert read(ADMIN_UNITS_2025) == package_rows
+
+
+def test_the_divisions_before_july_2025_for_older_records() -> None:
+    provinces = dict(queries.choices("province_before_2025"))
+    assert len(provinces) == 63
+    assert provinces["02"] == "Tỉnh Hà Giang"  # merged away in 2025, still in older records
+    assert provinces["37"] == "Tỉnh Ninh Bình"
+    assert count("district_before_2025") == 696
+    assert count("commune_before_2025") == 10051
+    districts = dict(queries.choices("district_before_2025", parent_code="37"))
+    assert "Thành phố Hoa Lư" in districts.values() and "Huyện Kim Sơn" in districts.values()
+    kim_son = next(code for code, label in districts.items() if label == "Huyện Kim Sơn")
+    communes = dict(queries.choices("commune_before_2025", parent_code=kim_son))
+    assert "Thị trấn Phát Diệm" in communes.values()
+    # every district names an old province, every commune an old district
+    for child, parent in (
+        ("district_before_2025", "province_before_2025"),
+        ("commune_before_2025", "district_before_2025"),
+    ):
+        parents = set(
+            db.session.scalars(
+                select(CodeEntry.parent_code).where(CodeEntry.list_name == child).distinct()
+            )
+        )
+        assert parents <= {code for code, _ in queries.choices(parent)}
+
+
+def test_the_vendored_old_divisions_file_is_the_one_migrated() -> None:
+    rows = read(ADMIN_UNITS_BEFORE_2025)
+    assert len(rows) == 63 + 696 + 10051
+    assert {row.list_name for row in rows} == {
+        "province_before_2025",
+        "district_before_2025",
+        "commune_before_2025",
+    }
+    assert all(len(row.code) == CodeList(row.list_name).digits for row in rows)

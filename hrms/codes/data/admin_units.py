@@ -1,4 +1,5 @@
-"""Provinces and communes since 01/07/2025, from the ``vietnam-provinces`` package.
+"""Provinces and communes since 01/07/2025, from the ``vietnam-provinces`` package, and the
+provinces, districts and communes before that date (still written in older records).
 
 ``python -m hrms.codes.data.admin_units`` writes ``admin_units_<data version>.csv`` beside this
 file from the installed package; ``tests/codes`` checks that the vendored file still matches it,
@@ -14,13 +15,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 DATA_DIR = Path(__file__).resolve().parent
 #: the file read by migration 0003_code_lists (frozen: never rewrite it)
 ADMIN_UNITS_2025 = DATA_DIR / "admin_units_2025-10-18.csv"
+#: the 63 provinces, 696 districts and 10,051 communes in force until 30/06/2025, read by
+#: migration 0010_old_admin_units (frozen). Written by ``python -m hrms.codes.data.admin_units
+#: --before-2025 nested-divisions.json`` from the data file of vietnam-provinces 0.6.0 (data of
+#: 2025-01-04, the package's last release with the old divisions).
+ADMIN_UNITS_BEFORE_2025 = DATA_DIR / "admin_units_before_2025_2025-01-04.csv"
 FIELDS = ("list_name", "code", "label", "parent_code")
 _SPACES = re.compile(r"\s+")
 
@@ -64,6 +72,34 @@ def from_package() -> tuple[str, list[AdminUnit]]:
     return vietnam_provinces.__data_version__, rows
 
 
+def before_2025(nested: list[dict[str, Any]]) -> list[AdminUnit]:
+    """Provinces (2 digits), districts (3) and communes (5) of the old divisions, from
+    vietnam-provinces 0.6.0's ``nested-divisions.json``; each entry names its parent's code."""
+
+    def clean(name: str) -> str:
+        return _SPACES.sub(" ", name).strip()
+
+    rows: list[AdminUnit] = []
+    for province in nested:
+        province_code = f"{province['code']:02d}"
+        rows.append(AdminUnit("province_before_2025", province_code, clean(province["name"]), ""))
+        for district in province["districts"]:
+            district_code = f"{district['code']:03d}"
+            rows.append(
+                AdminUnit(
+                    "district_before_2025", district_code, clean(district["name"]), province_code
+                )
+            )
+            rows.extend(
+                AdminUnit(
+                    "commune_before_2025", f"{ward['code']:05d}", clean(ward["name"]), district_code
+                )
+                for ward in district["wards"]
+            )
+    order = {"province_before_2025": 0, "district_before_2025": 1, "commune_before_2025": 2}
+    return sorted(rows, key=lambda row: (order[row.list_name], row.code))
+
+
 def to_csv(rows: list[AdminUnit]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -78,8 +114,12 @@ def read(path: Path) -> list[AdminUnit]:
 
 
 def main() -> None:
-    version, rows = from_package()
-    target = DATA_DIR / f"admin_units_{version}.csv"
+    if len(sys.argv) == 3 and sys.argv[1] == "--before-2025":
+        rows = before_2025(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
+        target = ADMIN_UNITS_BEFORE_2025
+    else:
+        version, rows = from_package()
+        target = DATA_DIR / f"admin_units_{version}.csv"
     target.write_text(to_csv(rows), encoding="utf-8")
     print(f"{target}: {len(rows)} rows")
 
