@@ -126,8 +126,12 @@ class CompetencyVersion(Audited, TimestampMixin, Base):
 
     __tablename__ = "competency_versions"
     __table_args__ = (
-        UniqueConstraint("competency_id", "number"),
-        UniqueConstraint("competency_id", "effective_from"),
+        # Explicit names: the convention names a unique constraint after its first
+        # column only, and both of these start with competency_id.
+        UniqueConstraint("competency_id", "number", name="uq_competency_versions_number"),
+        UniqueConstraint(
+            "competency_id", "effective_from", name="uq_competency_versions_effective_from"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

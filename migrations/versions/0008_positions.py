@@ -172,8 +172,8 @@ def upgrade():
     sa.Column('updated_at', hrms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['competency_id'], ['competencies.id'], name=op.f('fk_competency_versions_competency_id_competencies')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_competency_versions')),
-    sa.UniqueConstraint('competency_id', 'effective_from', name=op.f('uq_competency_versions_competency_id')),
-    sa.UniqueConstraint('competency_id', 'number', name=op.f('uq_competency_versions_competency_id'))
+    sa.UniqueConstraint('competency_id', 'effective_from', name=op.f('uq_competency_versions_effective_from')),
+    sa.UniqueConstraint('competency_id', 'number', name=op.f('uq_competency_versions_number'))
     )
     op.create_table('framework_requirements',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -57,7 +57,7 @@ def test_request_approve_and_see_the_outcome(app, client, world, login_as) -> No
     change = db.session.scalars(
         select(AuditEntry).where(
             AuditEntry.object_type == "employees", AuditEntry.object_id == str(world.own.id)
-        )
+        ).order_by(AuditEntry.id)
     ).all()[-1]
     assert change.actor_name == "officer" and change.after == {
         "place_of_birth": "Yên Mô, Ninh Bình"
