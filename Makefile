@@ -44,7 +44,7 @@ lint:
 	$(BIN)/ruff check .
 
 typecheck:
-	$(BIN)/mypy hrms/core positions
+	$(BIN)/mypy hrms/core hrms/reviews positions
 
 imports:
 	$(BIN)/lint-imports

@@ -1,0 +1,1 @@
+"""Output-based performance reviews (issue 6): evaluation schemes and their scoring."""
