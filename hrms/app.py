@@ -73,6 +73,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_staffing(app)
     _register_template_helpers(app)
     _register_security_headers(app)
     core_errors.register_error_handlers(app)
@@ -127,6 +128,17 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (api, units_api, codes_api, employees_api, positions_api, staffing_api):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(blueprint)
+
+
+def _connect_staffing(app: Flask) -> None:
+    """Positions know nothing of people: the staffing feature tells them how many are placed
+    (to refuse a headcount below it) and moves placements to each newly approved plan version."""
+    from hrms.staffing.queries import placed_counts
+    from hrms.staffing.services import follow_new_plan
+    from positions.services import OCCUPANCY, plan_approved
+
+    app.extensions[OCCUPANCY] = placed_counts
+    plan_approved.connect(follow_new_plan)
 
 
 def _register_template_helpers(app: Flask) -> None:

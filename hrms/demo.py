@@ -11,13 +11,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from hrms.accounts.services import create_user, link_employee
 from hrms.core.dates import today
 from hrms.core.security import Role, SystemActor
 from hrms.employees import services as dossiers
 from hrms.employees.models import Employee
+from hrms.extensions import db
 from hrms.org.models import Unit, UnitKind
 from hrms.org.services import create_unit, rename_unit
+from hrms.staffing import queries as staffing_queries
+from hrms.staffing import services as staffing
+from positions import services as positions
+from positions.models import FrameworkPosition, PositionPlan, UnitPosition
 
 PROVINCE_FOUNDED = dt.date(1992, 4, 1)
 DEPARTMENT_FOUNDED = dt.date(2008, 4, 1)
@@ -480,6 +487,31 @@ class DemoPeople:
                 )
 
 
+#: the position plans of the divisions (the centres have none yet: the 2027 exercise):
+#: unit code -> [(catalogue code, local code, approved headcount)]
+PLANS: dict[str, list[tuple[str, str, int]]] = {
+    "SNV-VP": [("VT-LD-03", "VP-01", 1), ("VT-LD-04", "VP-02", 2), ("VT-DC-02", "VP-03", 12),
+               ("VT-DC-03", "VP-04", 8), ("VT-DC-04", "VP-05", 2), ("VT-DC-05", "VP-06", 2),
+               ("VT-DC-07", "VP-07", 6)],
+    "SNV-TCBC": [("VT-LD-05", "TCBC-01", 1), ("VT-LD-06", "TCBC-02", 2),
+                 ("VT-CM-02", "TCBC-03", 20), ("VT-DC-01", "TCBC-04", 10)],
+    "SNV-CCVC": [("VT-LD-05", "CCVC-01", 1), ("VT-LD-06", "CCVC-02", 2),
+                 ("VT-CM-01", "CCVC-03", 18), ("VT-CM-04", "CCVC-04", 12)],
+    "SNV-XDCQ": [("VT-LD-05", "XDCQ-01", 1), ("VT-LD-06", "XDCQ-02", 2),
+                 ("VT-CM-06", "XDCQ-03", 14), ("VT-CM-03", "XDCQ-04", 10),
+                 ("VT-CM-05", "XDCQ-05", 8)],
+    "SNV-TTR": [("VT-LD-05", "TTR-01", 1), ("VT-LD-06", "TTR-02", 2), ("VT-CM-07", "TTR-03", 30)],
+    "SNV-LDVL": [("VT-LD-05", "LDVL-01", 1), ("VT-LD-06", "LDVL-02", 2),
+                 ("VT-DC-02", "LDVL-03", 30)],
+}  # fmt: skip
+#: divisions whose plan is still a draft: their people are not placed yet
+DRAFT_PLANS = ("SNV-LDVL",)
+PLANS_EFFECTIVE = dt.date(2026, 7, 1)
+PLANS_SIGNED = dt.date(2026, 6, 22)
+ASSESSED_ON = dt.date(2026, 10, 15)
+LEADERS = ("Trưởng phòng", "Chánh Văn phòng")
+
+
 def seed(password: str, people: int = 300) -> str:
     actor = SystemActor()
     province = _unit(*PROVINCE, None, PROVINCE_FOUNDED)
@@ -533,6 +565,7 @@ def seed(password: str, people: int = 300) -> str:
         else:
             generator.write(generator.person(unit))
 
+    users: dict[str, Any] = {}
     for account in DEMO_ACCOUNTS:
         scope = department if account.grant_at == "SNV" else units.get(account.grant_at or "")
         user = create_user(
@@ -548,8 +581,128 @@ def seed(password: str, people: int = 300) -> str:
         )
         if account.username in named:
             link_employee(actor, user, {"employee_id": named[account.username].id})
+        users[account.username] = user
+    _positions(units, users, random.Random(2027))
     unit_count = 3 + len(DIVISIONS) + len(OTHER_DIVISIONS)
     return (
         f"Demo data loaded: {unit_count} units, {people} dossiers, {len(DEMO_ACCOUNTS)} accounts "
         f"({', '.join(a.username for a in DEMO_ACCOUNTS)})."
     )
+
+
+def _positions(units: dict[str, Unit], users: dict[str, Any], r: random.Random) -> None:
+    """Approved position plans taken from the catalogue, drafted by the unit heads (the
+    administrator where a division has no demo head) and approved by the personnel officer; most
+    people placed in them; the heads' competency assessments of their people; one division still
+    drafting and one new version waiting for approval, so every state of the cycle can be seen."""
+    # plans record who submitted and approved them: accounts, never the system actor
+    drafters = {"SNV-CCVC": users["head"], "SNV-XDCQ": users["head2"]}
+    catalogue = {
+        position.code: position.id for position in db.session.scalars(select(FrameworkPosition))
+    }
+    approved: dict[str, PositionPlan] = {}
+    for code, lines in PLANS.items():
+        drafter = drafters.get(code, users["admin"])
+        plan = positions.create_plan(drafter, units[code].id, {"note": None})
+        for framework_code, local_code, headcount in lines:
+            positions.add_from_catalogue(
+                drafter,
+                plan,
+                catalogue[framework_code],
+                {"code": local_code, "headcount": headcount},
+            )
+        if code in DRAFT_PLANS:
+            continue
+        positions.submit_plan(drafter, plan, {"version": plan.version})
+        positions.approve_plan(
+            users["officer"],
+            plan,
+            {
+                "version": plan.version,
+                "effective_on": PLANS_EFFECTIVE,
+                "approval_number": f"{len(approved) + 41}/QĐ-SNV",
+                "comment": None,
+            },
+        )
+        approved[code] = plan
+    for code, plan in approved.items():
+        _place_people(units[code], plan, r)
+    _assess(units["SNV-CCVC"], users["head"], r)
+    _assess(units["SNV-XDCQ"], users["head2"], r)
+    # the next version of one division's plan, waiting for the officer
+    revision = positions.create_plan(users["head2"], units["SNV-XDCQ"].id, {"note": None})
+    grown = next(p for p in revision.positions if p.code == "XDCQ-05")
+    positions.update_position(
+        users["head2"], grown, {"version": grown.version, "headcount": grown.headcount + 2}
+    )
+    positions.add_from_catalogue(
+        users["head2"], revision, catalogue["VT-DC-01"], {"code": "XDCQ-06", "headcount": 2}
+    )
+    positions.submit_plan(users["head2"], revision, {"version": revision.version})
+
+
+def _place_people(unit: Unit, plan: PositionPlan, r: random.Random) -> None:
+    """Leaders in the leadership position, everyone else in the first position of their rank
+    with room left; about one in twelve left unplaced (new arrivals of the 2027 exercise)."""
+    people = db.session.scalars(
+        select(Employee).where(Employee.unit_id == unit.id).order_by(Employee.id)
+    ).all()
+    ordered: list[UnitPosition] = sorted(plan.positions, key=lambda p: p.code)
+    room = {position.id: position.headcount for position in ordered}
+    serial = 200
+    for employee in people:
+        if r.random() < 1 / 12:
+            continue
+        leader = employee.position_title in LEADERS
+        fitting = [
+            p
+            for p in ordered
+            if (p.grp == "leadership") == leader
+            and employee.rank_code in p.rank_list
+            and (room[p.id] > 0 or leader)
+        ]
+        if not fitting:
+            continue
+        position = fitting[0]
+        room[position.id] -= 1
+        serial += 1
+        staffing.place(
+            SystemActor(),
+            employee,
+            {
+                "position_id": position.id,
+                "main": True,
+                "number": f"{serial}/QĐ-SNV",
+                "signed_on": PLANS_SIGNED,
+                "issuer": ISSUER,
+                "effective_on": PLANS_EFFECTIVE,
+                "note": None,
+            },
+        )
+
+
+def _assess(unit: Unit, head: Any, r: random.Random) -> None:
+    """The head's assessment of each placed person against their position's requirements, a
+    level around the required one so the gap map shows shortfalls and strengths."""
+    people = db.session.scalars(
+        select(Employee)
+        .where(Employee.unit_id == unit.id, Employee.position_id.is_not(None))
+        .order_by(Employee.id)
+    ).all()
+    required = staffing_queries.requirements_of({e.position_id for e in people if e.position_id})
+    for employee in people:
+        if employee.id == head.employee_id or employee.position_id is None:
+            continue
+        for requirement in required.get(employee.position_id, []):
+            staffing.assess(
+                head,
+                employee,
+                {
+                    "competency_id": requirement.competency.id,
+                    "competency_version_id": None,
+                    "level": max(1, min(5, requirement.level + r.choice((-1, 0, 0, 1)))),
+                    "assessed_on": ASSESSED_ON,
+                    "evidence": None,
+                    "kind": "head",
+                },
+            )

@@ -46,14 +46,21 @@ MINE = "employees.my_dossier"
 DOSSIERS = "employees.list_employees"
 CODES = "codes.list_lists"
 ASK, DECIDE = "corrections.my_requests", "corrections.list_requests"
+#: the "Job positions" drop-down
+MY_GAPS, PLANS, STAFFING = "staffing.my_competencies", "positions.list_plans", "staffing.index"
+CATALOGUE, COMPETENCIES = "positions.catalogue", "positions.competencies"
+POSITIONS = {PLANS, STAFFING, CATALOGUE, COMPETENCIES}
 ACCOUNTS_SEEN = {
-    "admin": ("Quản trị hệ thống", {HOME, DOSSIERS, ORG, DECIDE, ACCOUNTS, AUDIT, CODES}),
-    "officer": ("Trần Thị Thu Hà", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE}),
-    "head": ("Nguyễn Văn Ân", {HOME, MINE, ASK, DOSSIERS, ORG}),
-    "staff": ("Lê Thị Ngọc Ánh", {HOME, MINE, ASK}),
-    "officer2": ("Phạm Quốc Đạt", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE}),
-    "head2": ("Võ Minh Đức", {HOME, MINE, ASK, DOSSIERS, ORG}),
-    "staff2": ("Đặng Thị Hồng Nhung", {HOME, MINE, ASK}),
+    "admin": (
+        "Quản trị hệ thống",
+        {HOME, DOSSIERS, ORG, DECIDE, ACCOUNTS, AUDIT, CODES} | POSITIONS,
+    ),
+    "officer": ("Trần Thị Thu Hà", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS),
+    "head": ("Nguyễn Văn Ân", {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS),
+    "staff": ("Lê Thị Ngọc Ánh", {HOME, MINE, ASK, MY_GAPS}),
+    "officer2": ("Phạm Quốc Đạt", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS),
+    "head2": ("Võ Minh Đức", {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS),
+    "staff2": ("Đặng Thị Hồng Nhung", {HOME, MINE, ASK, MY_GAPS}),
 }
 
 OWN_DIVISION = "Phòng Xây dựng chính quyền và công tác thanh niên"
@@ -252,3 +259,124 @@ def test_staff_is_refused_the_organisation_page(page: Page, live_server: LiveSer
     expect(page.get_by_test_id("units")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("403")
     screenshot(page, "staff-units-403")
+
+
+def choose(page: Page, select: str, text: str) -> None:
+    """Pick the option of ``select`` whose label contains ``text`` (labels carry live counts)."""
+    option = page.locator(f"{select} option", has_text=text).first
+    value = option.get_attribute("value")
+    assert value, f"no option with {text!r} in {select}"
+    page.select_option(select, value)
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("logout").click()
+    page.wait_for_url("**/login")
+
+
+def _plan_link(page: Page, unit_name: str) -> str:
+    """The newest plan version of a unit in the plans list (rows list the unit, then versions)."""
+    row = page.get_by_test_id("plan-row").filter(has_text=unit_name).first
+    href = row.locator("a[href^='/positions/plans/']").first.get_attribute("href")
+    assert href is not None
+    return href
+
+
+def test_a_position_plan_from_draft_to_placement_and_assessment(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Issue 5's walk-through: the head drafts from the catalogue, the officer approves, the head
+    places someone and assesses them, and each role sees exactly its scope."""
+    head_division = "Phòng Công chức, viên chức"
+
+    # the head starts a new version of the division's approved plan and adds a catalogue position
+    sign_in(page, live_server, "head")
+    page.wait_for_url(live_server.at("/"))
+    page.goto(live_server.at("/positions/plans/?state=approved"))
+    page.goto(live_server.at(_plan_link(page, head_division)))
+    expect(page.get_by_test_id("state")).to_have_attribute("data-state", "approved")
+    page.get_by_test_id("start-next").click()
+    expect(page.get_by_test_id("state")).to_have_attribute("data-state", "draft")
+    draft_url = page.url
+    page.get_by_test_id("add-from-catalogue").click()
+    choose(page, "select[name=framework_position_id]", "VT-DC-02")
+    page.fill("input[name=code]", "CCVC-05")
+    page.fill("input[name=headcount]", "3")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("CCVC-05")
+    page.goto(draft_url)
+    expect(page.get_by_test_id("position-row").filter(has_text="CCVC-05")).to_have_count(1)
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("state")).to_have_attribute("data-state", "submitted")
+    expect(page.get_by_test_id("decide-section")).to_have_count(0)  # heads do not approve
+    screenshot(page, "head-plan-submitted")
+    sign_out(page)
+
+    # the personnel officer approves it
+    sign_in(page, live_server, "officer")
+    page.wait_for_url(live_server.at("/"))
+    page.goto(draft_url)
+    page.fill("input[name=effective_on]", "01/11/2026")
+    page.fill("input[name=approval_number]", "57/QĐ-SNV")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("state")).to_have_attribute("data-state", "approved")
+    screenshot(page, "officer-plan-approved")
+    sign_out(page)
+
+    # the head places an unplaced person in the new position and assesses a competency
+    sign_in(page, live_server, "head")
+    page.wait_for_url(live_server.at("/"))
+    page.goto(live_server.at("/staffing/"))
+    page.get_by_role("link", name=head_division).click()
+    expect(page.get_by_test_id("staffing-table")).to_contain_text("CCVC-05")
+    unplaced = page.get_by_test_id("unplaced").locator("tr[data-employee]")
+    before = unplaced.count()
+    assert before > 0
+    person = unplaced.first.get_attribute("data-employee")
+    screenshot(page, "head-staffing-table")
+    page.goto(live_server.at(f"/staffing/employees/{person}/place"))
+    choose(page, "select[name=position_id]", "CCVC-05")
+    page.fill("input[name=number]", "312/QĐ-SNV")
+    page.fill("input[name=signed_on]", "25/10/2026")
+    page.fill("input[name=effective_on]", "01/11/2026")
+    page.fill("input[name=issuer]", "Giám đốc Sở Nội vụ tỉnh Ninh Bình")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(live_server.at(f"/staffing/employees/{person}"))
+    expect(page.get_by_test_id("placements")).to_contain_text("CCVC-05")
+    form = page.get_by_test_id("assessment-form-head")
+    first_competency = form.locator(
+        "select[name=competency_id] option[value]:not([value=''])"
+    ).first
+    form.locator("select[name=competency_id]").select_option(
+        first_competency.get_attribute("value")
+    )
+    form.locator("select[name=level]").select_option("3")
+    form.locator("input[name=assessed_on]").fill("20/11/2026")
+    form.locator("textarea[name=evidence]").fill("Hồ sơ thẩm định tháng 11")
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("assessment-history")).to_contain_text("Hồ sơ thẩm định tháng 11")
+    screenshot(page, "head-person-assessed")
+    page.goto(live_server.at("/staffing/"))
+    page.get_by_role("link", name=head_division).click()
+    assert page.get_by_test_id("unplaced").locator("tr[data-employee]").count() == before - 1
+    sign_out(page)
+
+    # scope: the other division's head sees neither the plan nor the staffing table
+    sign_in(page, live_server, "head2")
+    page.wait_for_url(live_server.at("/"))
+    refused = page.goto(draft_url)
+    assert refused is not None and refused.status == 404
+    page.goto(live_server.at("/staffing/"))
+    expect(page.get_by_test_id("staffing-units")).not_to_contain_text(head_division)
+    sign_out(page)
+
+    # staff see their own gaps, and no plan at all
+    sign_in(page, live_server, "staff")
+    page.wait_for_url(live_server.at("/"))
+    mine = page.goto(live_server.at("/staffing/me"))
+    assert mine is not None and mine.status == 200
+    expect(page.get_by_test_id("gaps")).to_be_visible()
+    screenshot(page, "staff-own-gaps")
+    refused = page.goto(draft_url)
+    assert refused is not None and refused.status == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -84,6 +85,26 @@ def test_the_full_demo_agency(app: Flask) -> None:
     }
     renamed = db.session.scalar(select(Unit).where(Unit.code == "SNV-XDCQ"))
     assert renamed.current_since.year == 2025
+    _check_demo_positions(people)
+
+
+def _check_demo_positions(people: list[Any]) -> None:
+    """Approved plans with people placed and assessed, and the other plan states to look at."""
+    from hrms.staffing.models import CompetencyAssessment, Placement
+    from positions.models import PositionPlan
+
+    states = db.session.execute(
+        select(PositionPlan.state, db.func.count()).group_by(PositionPlan.state)
+    ).all()
+    assert dict(states) == {"approved": 5, "draft": 1, "submitted": 1}
+    placed = [p for p in people if p.position_id is not None]
+    assert 100 < len(placed) < len(people)  # some are left for the 2027 placement exercise
+    open_main = select(db.func.count()).where(Placement.main, Placement.ended_on.is_(None))
+    assert db.session.scalar(open_main.select_from(Placement)) == len(placed)
+    assessed = db.session.scalar(
+        select(db.func.count(db.distinct(CompetencyAssessment.employee_id)))
+    )
+    assert assessed > 40
 
 
 @pytest.mark.usefixtures("demo")
@@ -104,14 +125,21 @@ HOME, MINE, DOSSIERS, ORG = (
 )
 ASK, DECIDE = "corrections.my_requests", "corrections.list_requests"
 ADMIN = {"accounts.list_users", "audit.list_entries", "codes.list_lists"}
+MY_GAPS = "staffing.my_competencies"
+POSITIONS = {
+    "positions.list_plans",
+    "staffing.index",
+    "positions.catalogue",
+    "positions.competencies",
+}
 EXPECTED_NAV = {
-    "admin": {HOME, DOSSIERS, ORG, DECIDE} | ADMIN,
-    "officer": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE},
-    "head": {HOME, MINE, ASK, DOSSIERS, ORG},
-    "staff": {HOME, MINE, ASK},
-    "officer2": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE},
-    "head2": {HOME, MINE, ASK, DOSSIERS, ORG},
-    "staff2": {HOME, MINE, ASK},
+    "admin": {HOME, DOSSIERS, ORG, DECIDE} | ADMIN | POSITIONS,
+    "officer": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS,
+    "head": {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS,
+    "staff": {HOME, MINE, ASK, MY_GAPS},
+    "officer2": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS,
+    "head2": {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS,
+    "staff2": {HOME, MINE, ASK, MY_GAPS},
 }
 VISIBLE_UNITS = {
     "admin": 13,

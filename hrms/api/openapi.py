@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
+from apispec.ext.marshmallow.common import MODIFIERS
 from flask import Flask
 from flask_babel import gettext as _
+from marshmallow import fields
 from werkzeug.routing import Rule
 
 from hrms.api.schemas import ErrorOut
@@ -42,12 +45,30 @@ def undocumented_api_endpoints(app: Flask) -> list[str]:
     ]
 
 
+def _schema_name(schema: Any) -> str | None:
+    """Components are named after the schema class; a narrowed view of one (``only=``,
+    ``exclude=``...) is written inline, so it never competes for the class's name."""
+    if not isinstance(schema, type) and any(getattr(schema, m, None) for m in MODIFIERS):
+        return None
+    return resolver(schema)
+
+
+def _decimal_as_string(
+    converter: Any, field: fields.Field[Any], ret: dict[str, Any], **kwargs: Any
+) -> dict[str, Any]:
+    """A decimal written as a string (``as_string=True``: "3.00", exact) is documented as one."""
+    if isinstance(field, fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
+    return {}
+
+
 def build_spec(app: Flask) -> dict[str, Any]:
+    marshmallow_plugin = MarshmallowPlugin(schema_name_resolver=_schema_name)  # type: ignore[arg-type]
     spec = APISpec(
         title="HRMS API",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow_plugin],
         info={
             "description": _(
                 "Personnel records of the agency. Every endpoint but token creation needs "
@@ -56,6 +77,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
         },
         servers=[{"url": API_PREFIX}],
     )
+    assert marshmallow_plugin.converter is not None  # set by APISpec
+    marshmallow_plugin.converter.add_attribute_function(_decimal_as_string)  # type: ignore[no-untyped-call]
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorOut)
     for rule in api_rules(app):
@@ -70,7 +93,26 @@ def build_spec(app: Flask) -> dict[str, Any]:
                 path=path,
                 operations={method.lower(): _operation(rule, operation, parameters)},
             )
-    return spec.to_dict()
+    document: dict[str, Any] = _json_numbers(spec.to_dict())
+    for operations in document["paths"].values():
+        for described in operations.values():
+            for parameter in described.get("parameters", []):
+                # input schemas read an empty value as "not given": ``?kind=`` is no filter
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return document
+
+
+def _json_numbers(value: Any) -> Any:
+    """The document with ``Decimal`` values (defaults of decimal fields) as JSON numbers; the
+    JSON encoder would otherwise write them as strings, which the document's types forbid."""
+    if isinstance(value, dict):
+        return {key: _json_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_numbers(item) for item in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def _path(rule: Rule) -> tuple[str, list[dict[str, Any]]]:

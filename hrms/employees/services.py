@@ -449,6 +449,24 @@ def add_decision(actor: Actor, employee: Employee, unit: Unit, data: dict[str, A
             errors["unit_id"] = [str(_l("You may only place people in units you manage."))]
     if errors:
         raise ValidationFailed(errors)
+    return _write_decision(employee, decisions, data)
+
+
+def add_authorised_decision(employee: Employee, data: dict[str, Any]) -> Decision:
+    """A decision written by another feature's service that has already checked its actor's
+    rights (placements: unit heads place people without editing dossiers). The ledger's own
+    rules apply as for any decision; it never moves the person to another unit."""
+    data = {**data, "unit_id": None}
+    decisions = queries.decisions_of(employee.id)
+    errors = _check_decision(employee, decisions, data)
+    if errors:
+        raise ValidationFailed(errors)
+    return _write_decision(employee, decisions, data)
+
+
+def _write_decision(
+    employee: Employee, decisions: list[Decision], data: dict[str, Any]
+) -> Decision:
     decision = Decision(
         employee_id=employee.id,
         **{

@@ -19,24 +19,75 @@ class NavItem:
     own_dossier: bool = False
 
 
-NAVIGATION = (
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down of related items, so the bar stays one line in Vietnamese."""
+
+    label: Any
+    items: tuple[NavItem, ...]
+
+
+NAVIGATION: tuple[NavItem | NavGroup, ...] = (
     NavItem(_l("Home"), "home.index", Permission.SIGNED_IN),
-    NavItem(_l("My dossier"), "employees.my_dossier", Permission.SIGNED_IN, own_dossier=True),
-    NavItem(_l("Dossiers"), "employees.list_employees", Permission.EMPLOYEES_VIEW),
-    NavItem(_l("My requests"), "corrections.my_requests", Permission.SIGNED_IN, own_dossier=True),
-    NavItem(_l("Correction requests"), "corrections.list_requests", Permission.EMPLOYEES_EDIT),
+    NavGroup(
+        _l("Records"),
+        (
+            NavItem(
+                _l("My dossier"), "employees.my_dossier", Permission.SIGNED_IN, own_dossier=True
+            ),
+            NavItem(_l("Dossiers"), "employees.list_employees", Permission.EMPLOYEES_VIEW),
+            NavItem(
+                _l("My requests"), "corrections.my_requests", Permission.SIGNED_IN, own_dossier=True
+            ),
+            NavItem(
+                _l("Correction requests"), "corrections.list_requests", Permission.EMPLOYEES_EDIT
+            ),
+        ),
+    ),
+    NavGroup(
+        _l("Job positions"),
+        (
+            NavItem(
+                _l("My competencies"),
+                "staffing.my_competencies",
+                Permission.SIGNED_IN,
+                own_dossier=True,
+            ),
+            NavItem(_l("Position plans"), "positions.list_plans", Permission.POSITIONS_VIEW),
+            NavItem(_l("Staffing"), "staffing.index", Permission.POSITIONS_VIEW),
+            NavItem(_l("Position catalogue"), "positions.catalogue", Permission.POSITIONS_VIEW),
+            NavItem(_l("Competencies"), "positions.competencies", Permission.POSITIONS_VIEW),
+        ),
+    ),
     NavItem(_l("Organisation"), "org.list_units", Permission.ORG_VIEW),
-    NavItem(_l("Accounts"), "accounts.list_users", Permission.ACCOUNTS_MANAGE),
-    NavItem(_l("Audit log"), "audit.list_entries", Permission.AUDIT_VIEW),
-    NavItem(_l("Code lists"), "codes.list_lists", Permission.CODES_MANAGE),
+    NavGroup(
+        _l("Administration"),
+        (
+            NavItem(_l("Accounts"), "accounts.list_users", Permission.ACCOUNTS_MANAGE),
+            NavItem(_l("Audit log"), "audit.list_entries", Permission.AUDIT_VIEW),
+            NavItem(_l("Code lists"), "codes.list_lists", Permission.CODES_MANAGE),
+        ),
+    ),
 )
 
 
-def navigation_for(user: Any) -> list[NavItem]:
+def _visible(user: Any, item: NavItem) -> bool:
+    return has_permission(user, item.permission) and (not item.own_dossier or user.employee_id)
+
+
+def navigation_for(user: Any) -> list[NavItem | NavGroup]:
+    """The entries the user may open; a group with one visible item collapses to that item."""
     if not user.is_authenticated:
         return []
-    return [
-        item
-        for item in NAVIGATION
-        if has_permission(user, item.permission) and (not item.own_dossier or user.employee_id)
-    ]
+    entries: list[NavItem | NavGroup] = []
+    for entry in NAVIGATION:
+        if isinstance(entry, NavItem):
+            if _visible(user, entry):
+                entries.append(entry)
+            continue
+        items = tuple(item for item in entry.items if _visible(user, item))
+        if len(items) == 1:
+            entries.append(items[0])
+        elif items:
+            entries.append(NavGroup(entry.label, items))
+    return entries
