@@ -44,7 +44,21 @@ class PageQuerySchema(InputSchema):
 
 
 def query_args(schema: Schema) -> dict[str, Any]:
-    """Query parameters validated by ``schema`` (422 with field messages when wrong)."""
+    """Query parameters validated by ``schema`` (422 with field messages when wrong).
+
+    A parameter the schema does not know, or a single-valued one given twice, is refused like
+    any other wrong value: silently ignoring it would answer a question the caller did not ask.
+    """
+    known = {field.data_key or name: field for name, field in schema.load_fields.items()}
+    problems: dict[str, list[str]] = {}
+    for name, values in request.args.lists():
+        field_ = known.get(name)
+        if field_ is None:
+            problems[name] = [str(_l("This field is not accepted."))]
+        elif len(values) > 1 and not isinstance(field_, fields.List):
+            problems[name] = [str(_l("Give this parameter only once."))]
+    if problems:
+        raise ValidationFailed(problems)
     return load(schema, request.args.to_dict())
 
 

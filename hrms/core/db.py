@@ -9,6 +9,9 @@ from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator, event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+#: the largest value of an ``INTEGER`` column (PostgreSQL's is 32-bit): ids, versions
+INTEGER_MAX = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

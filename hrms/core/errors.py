@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template
+from flask import Flask, Response, abort, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from hrms.core.db import INTEGER_MAX
 from hrms.core.security import wants_json
 
 #: a form-level error that belongs to no single field
@@ -103,7 +104,18 @@ def _render(status: int, message: Any = None) -> Any:
     return render_template("errors/error.html", status=status, title=title, text=text), status
 
 
+def _ids_in_range(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A path id no row can have is absent (404, like any other absent record), not a database
+    error: SQLite cannot even bind an integer beyond 64 bits, PostgreSQL refuses one beyond the
+    column's type."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > INTEGER_MAX:
+            abort(404)
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.url_value_preprocessor(_ids_in_range)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         return _render(

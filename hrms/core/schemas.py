@@ -14,8 +14,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from hrms.core.db import INTEGER_MAX
 from hrms.core.errors import FORM, ValidationFailed
 
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
@@ -109,6 +110,20 @@ class InputSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Whole numbers without a range of their own stay within the database's ``INTEGER``
+        # (ids, versions): a larger one is a validation error, not a database failure. (Done
+        # here rather than in ``on_bind_field``, which schemas override for their own needs.)
+        for field_obj in self.fields.values():
+            for candidate in (field_obj, getattr(field_obj, "inner", None)):
+                if isinstance(candidate, fields.Integer) and not any(
+                    isinstance(rule, validate.Range) for rule in candidate.validators
+                ):
+                    candidate.validators.append(
+                        validate.Range(min=-INTEGER_MAX - 1, max=INTEGER_MAX)
+                    )
 
     @pre_load
     def _clean_strings(self, data: Any, **kwargs: Any) -> Any:
