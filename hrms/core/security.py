@@ -55,6 +55,16 @@ class Permission(enum.StrEnum):
     COMPETENCIES_MANAGE = "competencies.manage"
     #: assess the competencies of people in scope
     COMPETENCIES_ASSESS = "competencies.assess"
+    #: read the reviews, periods and annual ratings of people in scope (own reviews need none)
+    REVIEWS_VIEW = "reviews.view"
+    #: open review periods and compute, adjust and finalise annual ratings for units in scope
+    REVIEWS_OPEN = "reviews.open"
+    #: plan, score, finalise and reopen the reviews of people in scope (never one's own)
+    REVIEWS_SCORE = "reviews.score"
+    #: comment on the reviews of colleagues in one's unit
+    REVIEWS_COMMENT = "reviews.comment"
+    #: add versions of the evaluation schemes and choose an agency's schemes
+    REVIEWS_SCHEMES = "reviews.schemes"
     #: any signed-in user: own profile, own password, home page
     SIGNED_IN = "signed_in"
 
@@ -70,6 +80,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.POSITIONS_VIEW,
             Permission.POSITIONS_APPROVE,
             Permission.POSITIONS_PLACE,
+            Permission.REVIEWS_VIEW,
+            Permission.REVIEWS_OPEN,
         }
     ),
     Role.UNIT_HEAD: frozenset(
@@ -81,9 +93,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.POSITIONS_DRAFT,
             Permission.POSITIONS_PLACE,
             Permission.COMPETENCIES_ASSESS,
+            Permission.REVIEWS_VIEW,
+            Permission.REVIEWS_SCORE,
+            Permission.REVIEWS_COMMENT,
         }
     ),
-    Role.STAFF: frozenset({Permission.SIGNED_IN}),
+    Role.STAFF: frozenset({Permission.SIGNED_IN, Permission.REVIEWS_COMMENT}),
 }
 
 
