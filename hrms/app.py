@@ -74,7 +74,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _connect_staffing(app)
-    _load_models_without_routes()
     _register_template_helpers(app)
     _register_security_headers(app)
     core_errors.register_error_handlers(app)
@@ -96,6 +95,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import hrms.reviews.views_annual  # noqa: F401  (its routes join the reviews blueprint)
     from hrms.accounts.views import blueprint as accounts
     from hrms.api.api import blueprint as api
     from hrms.attachments.views import blueprint as attachments
@@ -108,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     from hrms.home.views import blueprint as home
     from hrms.org.api import blueprint as units_api
     from hrms.org.views import blueprint as org
+    from hrms.reviews.api import blueprint as reviews_api
+    from hrms.reviews.views import blueprint as reviews
     from hrms.staffing.api import blueprint as staffing_api
     from hrms.staffing.views import blueprint as staffing
     from positions.api import blueprint as positions_api
@@ -124,17 +126,20 @@ def _register_blueprints(app: Flask) -> None:
         attachments,
         positions,
         staffing,
+        reviews,
     ):
         app.register_blueprint(blueprint)
-    for blueprint in (api, units_api, codes_api, employees_api, positions_api, staffing_api):
+    for blueprint in (
+        api,
+        units_api,
+        codes_api,
+        employees_api,
+        positions_api,
+        staffing_api,
+        reviews_api,
+    ):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(blueprint)
-
-
-def _load_models_without_routes() -> None:
-    """Blueprints import their feature's models; the reviews have no pages yet, and their
-    tables still belong to the schema that migrations are compared with and generated from."""
-    import hrms.reviews.models  # noqa: F401
 
 
 def _connect_staffing(app: Flask) -> None:

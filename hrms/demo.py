@@ -5,6 +5,7 @@ Deterministic (seeded): the same database every time, so screenshots and tests c
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -14,13 +15,16 @@ from typing import Any
 from sqlalchemy import select
 
 from hrms.accounts.services import create_user, link_employee
-from hrms.core.dates import today
+from hrms.core.dates import as_of, today
 from hrms.core.security import Role, SystemActor
 from hrms.employees import services as dossiers
 from hrms.employees.models import Employee
 from hrms.extensions import db
 from hrms.org.models import Unit, UnitKind
 from hrms.org.services import create_unit, rename_unit
+from hrms.reviews import queries as review_queries
+from hrms.reviews import services as review_services
+from hrms.reviews.models import Review
 from hrms.staffing import queries as staffing_queries
 from hrms.staffing import services as staffing
 from positions import services as positions
@@ -583,6 +587,7 @@ def seed(password: str, people: int = 300) -> str:
             link_employee(actor, user, {"employee_id": named[account.username].id})
         users[account.username] = user
     _positions(units, users, random.Random(2027))
+    _reviews(units, users, random.Random(2028))
     unit_count = 3 + len(DIVISIONS) + len(OTHER_DIVISIONS)
     return (
         f"Demo data loaded: {unit_count} units, {people} dossiers, {len(DEMO_ACCOUNTS)} accounts "
@@ -605,12 +610,13 @@ def _positions(units: dict[str, Unit], users: dict[str, Any], r: random.Random) 
         drafter = drafters.get(code, users["admin"])
         plan = positions.create_plan(drafter, units[code].id, {"note": None})
         for framework_code, local_code, headcount in lines:
-            positions.add_from_catalogue(
+            position = positions.add_from_catalogue(
                 drafter,
                 plan,
                 catalogue[framework_code],
                 {"code": local_code, "headcount": headcount},
             )
+            _quantify(drafter, position, framework_code)
         if code in DRAFT_PLANS:
             continue
         positions.submit_plan(drafter, plan, {"version": plan.version})
@@ -706,3 +712,319 @@ def _assess(unit: Unit, head: Any, r: random.Random) -> None:
                     "kind": "head",
                 },
             )
+
+
+#: the usual monthly output of each catalogue position, task by task: (quantity per month,
+#: conversion factor); None: an occasional output the head adds to a month's plan when it comes
+MONTHLY_OUTPUTS: dict[str, tuple[tuple[str | None, str], ...]] = {
+    "VT-LD-03": (("1", "3"), ("2", "1"), (None, "2"), ("4", "1"), ("1", "1")),
+    "VT-LD-04": (("2", "1.5"), ("40", "0.2"), ("6", "0.5"), ("4", "1")),
+    "VT-LD-05": (("1", "3"), ("6", "1.5"), ("30", "0.2"), ("8", "0.5"), ("2", "1")),
+    "VT-LD-06": (("6", "0.5"), ("2", "2"), ("25", "0.2"), (None, "1")),
+    "VT-CM-01": (("2", "2"), ("12", "1"), ("40", "0.1"), ("2", "1")),
+    "VT-CM-02": (("2", "2"), ("3", "2"), (None, "3"), ("2", "1")),
+    "VT-CM-03": ((None, "3"), ("2", "1.5"), ("2", "2"), ("1", "1.5")),
+    "VT-CM-04": (("2", "1"), ("15", "0.5"), ("1", "1"), ("30", "0.1")),
+    "VT-CM-05": ((None, "3"), ("2", "1.5"), ("1", "2"), ("3", "1")),
+    "VT-CM-06": (("2", "2"), ("4", "1"), ("3", "1"), ("2", "1")),
+    "VT-CM-07": (("20", "0.2"), ("2", "2"), ("1", "2"), ("3", "0.5")),
+    "VT-DC-01": (("6", "1"), ("2", "1"), (None, "2"), ("1", "1")),
+    "VT-DC-02": (("4", "1"), ("3", "1"), ("2", "1"), ("6", "0.5")),
+    "VT-DC-03": ((None, "3"), ("3", "1"), ("4", "1"), ("1", "1")),
+    "VT-DC-04": (("120", "0.05"), ("2", "1"), ("20", "0.2"), ("1", "0.5"), ("10", "0.1")),
+    "VT-DC-05": (("300", "0.02"), ("250", "0.02"), ("1", "0.5"), ("5", "0.3")),
+    "VT-DC-07": (("4", "0.5"), ("1", "1"), ("30", "0.1"), (None, "2"), ("15", "0.2")),
+}
+
+
+def _quantify(actor: Any, position: UnitPosition, framework_code: str) -> None:
+    """The unit's usual monthly quantities on the outputs taken from the catalogue (which has
+    none): the review work plans start from them."""
+    quantities = MONTHLY_OUTPUTS.get(framework_code)
+    if quantities is None:
+        return
+    tasks = [
+        {
+            "description": task.description,
+            "outputs": [
+                {
+                    "name": output.name,
+                    "unit_of_measure": output.unit_of_measure,
+                    "conversion_factor": Decimal(factor),
+                    "monthly_quantity": Decimal(monthly) if monthly else None,
+                }
+                for output in task.outputs
+            ],
+        }
+        for task, (monthly, factor) in zip(position.tasks, quantities, strict=True)
+    ]
+    positions.update_position(actor, position, {"version": position.version, "tasks": tasks})
+
+
+#: finished months before the current one, each planned, self-assessed, scored and finalised
+REVIEWED_MONTHS = 3
+#: the plan a head gives someone with no position yet (title, output, unit, quantity, weight)
+UNPLACED_PLAN = (
+    ("Thực hiện nhiệm vụ chuyên môn do lãnh đạo phòng phân công", "Văn bản, hồ sơ được giao",
+     "văn bản", "6", "50"),
+    ("Tham gia xây dựng kế hoạch, báo cáo công tác của phòng", "Báo cáo", "báo cáo", "2", "30"),
+    ("Cập nhật hồ sơ, dữ liệu thuộc lĩnh vực được giao", "Hồ sơ được cập nhật", "hồ sơ", "20",
+     "20"),
+)  # fmt: skip
+#: how people's months go: (profile, weight); see _delivery and _general
+PROFILES = (("strong", 24), ("steady", 56), ("uneven", 16), ("struggling", 4))
+EXCUSES = (
+    "Chờ ý kiến góp ý của các sở, ngành phối hợp",
+    "Chờ số liệu báo cáo của các xã, phường",
+    "Lãnh đạo Sở đi công tác, văn bản chưa được ký ban hành",
+    "Hệ thống phần mềm quản lý văn bản gặp sự cố",
+)
+SELF_NOTES = (
+    "Hoàn thành đầy đủ các nhiệm vụ được giao trong tháng.",
+    "Một số sản phẩm chậm do chờ ý kiến của cơ quan phối hợp.",
+    "Tham gia thêm công việc đột xuất theo phân công của lãnh đạo phòng.",
+)
+HEAD_NOTES = (
+    "Cần chủ động hơn trong phối hợp với các phòng.",
+    "Hoàn thành tốt nhiệm vụ, chất lượng tham mưu bảo đảm.",
+    "Một số văn bản phải sửa nhiều lần, cần rà soát kỹ trước khi trình.",
+)
+DEMO_SELF_ASSESSORS = ("staff", "staff2")
+COMMENTS = (
+    "Đồng chí luôn hỗ trợ đồng nghiệp trong việc rà soát hồ sơ.",
+    "Phối hợp tốt với các phòng trong việc chuẩn bị báo cáo của Sở.",
+    "Có sáng kiến rút ngắn thời gian xử lý văn bản đến.",
+)
+HALF = Decimal("0.5")
+
+
+
+
+class _Cycle:
+    """Who does what in the review cycle of Sở Nội vụ: the officer opens the periods; the
+    heads plan and score their divisions (the administrator where a division has no demo head,
+    and for the heads themselves, scored by the level above); each person fills in their own
+    self-assessment (through their account, or keyed in for those without one)."""
+
+    def __init__(self, units: dict[str, Unit], users: dict[str, Any], r: random.Random) -> None:
+        self.r = r
+        self.users = users
+        self.heads = {units["SNV-CCVC"].id: users["head"], units["SNV-XDCQ"].id: users["head2"]}
+        self.accounts = {u.employee_id: u for u in users.values() if u.employee_id}
+        self.codes = {unit.id: code for code, unit in units.items()}
+
+    def scorer(self, review: Review) -> Any:
+        head = self.heads.get(review.unit_id)
+        if head is None or head.employee_id == review.employee_id:
+            return self.users["admin"]
+        return head
+
+    def person(self, review: Review) -> Any:
+        account = self.accounts.get(review.employee_id)
+        if account is not None:
+            return account
+        return SystemActor(username="seed-demo", role_grants=(), employee_id=review.employee_id)
+
+    def plan(self, review: Review, deadline: dt.date | None = None) -> review_queries.Loaded:
+        """The head's plan: the position's outputs as drawn, or a plan of their own for people
+        with no position yet (``deadline``: on the first item); then the self-assessment is
+        open."""
+        scorer = self.scorer(review)
+        loaded = review_queries.get_review_for(scorer, review.id, action="score")
+        rows: list[dict[str, Any]] = [
+            {
+                "id": item.id,
+                "title": item.title,
+                "expected_output": item.expected_output,
+                "unit_of_measure": item.unit_of_measure,
+                "assigned_quantity": item.assigned_quantity,
+                "weight": item.weight,
+            }
+            for item in review.items
+        ] or [
+            {
+                "title": title,
+                "expected_output": output,
+                "unit_of_measure": measure,
+                "assigned_quantity": Decimal(quantity),
+                "weight": Decimal(weight),
+            }
+            for title, output, measure, quantity, weight in UNPLACED_PLAN
+        ]
+        if deadline is not None:
+            rows[0]["deadline"] = deadline
+        if deadline is not None or not review.items:
+            review_services.save_plan(scorer, loaded, {"version": review.version, "items": rows})
+        review_services.open_self_assessment(scorer, loaded, review.version)
+        return loaded
+
+    def self_assess(self, review: Review, profile: str, last_day: dt.date, *, submit: bool) -> None:
+        r = self.r
+        who = self.person(review)
+        loaded = review_queries.get_review_for(who, review.id, action="self")
+        start = last_day.replace(day=1)
+        items = []
+        for item in review.items:
+            delivered_on = start + dt.timedelta(days=r.randint(0, (last_day - start).days))
+            row: dict[str, Any] = {
+                "id": item.id,
+                "delivered_quantity": _delivery(r, profile, Decimal(item.assigned_quantity)),
+                "delivered_on": delivered_on,
+            }
+            if r.random() < 0.4:
+                row["evidence"] = f"Văn bản số {r.randint(100, 3999)}/SNV-{delivered_on:%m}"
+            items.append(row)
+        data: dict[str, Any] = {"version": review.version, "items": items}
+        if r.random() < 0.7:
+            data["self_points"] = _general(r, profile, lift=HALF)
+        if r.random() < 0.3:
+            data["self_note"] = r.choice(SELF_NOTES)
+        review_services.save_self_assessment(who, loaded, data)
+        if submit:
+            review_services.submit(who, loaded, review.version)
+
+    def score(self, loaded: review_queries.Loaded, profile: str) -> None:
+        r = self.r
+        review = loaded.review
+        odds = {"strong": 0.02, "steady": 0.05, "uneven": 0.15, "struggling": 0.35}[profile]
+        rows = []
+        for item in review.items:
+            row: dict[str, Any] = {"id": item.id, "returns": 0, "delays": 0, "excused_delays": 0}
+            if r.random() < odds:
+                row["returns"] = 1 + (profile == "struggling")
+            if r.random() < odds * 1.5:
+                row["delays"] = r.choice((1, 1, 2))
+                if r.random() < 0.4:
+                    row["excused_delays"] = r.randint(1, row["delays"])
+                    row["excuse_reason"] = r.choice(EXCUSES)
+            rows.append(row)
+        data: dict[str, Any] = {
+            "version": review.version,
+            "items": rows,
+            "general_points": _general(r, profile),
+        }
+        if r.random() < 0.15:
+            data["head_note"] = r.choice(HEAD_NOTES)
+        scorer = self.scorer(review)
+        review_services.score_review(scorer, loaded, data)
+
+
+def _delivery(r: random.Random, profile: str, assigned: Decimal) -> Decimal:
+    """How much of an assigned quantity was delivered: whole units, mostly all of it."""
+    if profile == "strong":
+        share = 1.0 if r.random() < 0.85 else r.uniform(1.0, 1.3)
+    elif profile == "steady":
+        share = 1.0 if r.random() < 0.7 else r.uniform(0.6, 0.95)
+    elif profile == "uneven":
+        share = 1.0 if r.random() < 0.45 else r.uniform(0.4, 0.9)
+    else:
+        share = r.uniform(0.0, 0.5)
+    return Decimal(round(float(assigned) * share))
+
+
+def _general(r: random.Random, profile: str, lift: Decimal = Decimal(0)) -> dict[str, Decimal]:
+    """Points of the three general criteria (each out of 10, in halves)."""
+    low, high = {"strong": (16, 20), "steady": (10, 15), "uneven": (9, 13), "struggling": (7, 11)}[
+        profile
+    ]
+    return {
+        code: min(Decimal(10), Decimal(r.randint(low, high)) * HALF + lift)
+        for code in ("politics", "capacity", "innovation")
+    }
+
+
+def _months_back(day: dt.date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 - months
+    return index // 12, index % 12 + 1
+
+
+def _open_month(officer: Any, department: Unit, year: int, month: int) -> review_services.Opened:
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return review_services.open_period(
+        officer,
+        {
+            "unit_id": department.id,
+            "kind": "month",
+            "year": year,
+            "number": month,
+            "self_deadline": last + dt.timedelta(days=3),
+            "scoring_deadline": last + dt.timedelta(days=10),
+        },
+    )
+
+
+def _reviews(units: dict[str, Unit], users: dict[str, Any], r: random.Random) -> None:
+    """Monthly reviews of the civil servants of Sở Nội vụ: the last months finished (planned
+    from the position outputs, self-assessed, scored by the heads, the heads by the level
+    above, finalised), the current month in progress. (The public employees of the centres are
+    reviewed by quarter under another scheme: no periods of theirs yet.)"""
+    department = db.session.scalar(select(Unit).where(Unit.code == DEPARTMENT[0]))
+    assert department is not None
+    officer = users["officer"]
+    cycle = _Cycle(units, users, r)
+    now = today()
+    profiles = {}
+    for back in range(REVIEWED_MONTHS, 0, -1):
+        year, month = _months_back(now, back)
+        opened = _open_month(officer, department, year, month)
+        last = opened.period.ends_on
+        scoring: list[tuple[review_queries.Loaded, str]] = []
+        with as_of(last + dt.timedelta(days=1)):
+            for review in opened.reviews:
+                # people keep their habits, with a good or a bad month now and then
+                if review.employee_id not in profiles or r.random() < 0.25:
+                    profiles[review.employee_id] = _profile(r)
+                loaded = cycle.plan(review)
+                cycle.self_assess(review, profiles[review.employee_id], last, submit=True)
+                scoring.append((loaded, profiles[review.employee_id]))
+        # the heads of units last: their score counts their unit's results
+        scoring.sort(key=lambda pair: pair[0].review.leads_unit_id is not None)
+        with as_of(last + dt.timedelta(days=6)):
+            for loaded, profile in scoring:
+                cycle.score(loaded, profile)
+                review_services.finalise(cycle.scorer(loaded.review), loaded, loaded.review.version)
+        _comment(cycle, opened.reviews)
+    _current_month(cycle, officer, department, now, profiles)
+
+
+def _comment(cycle: _Cycle, reviews: list[Review]) -> None:
+    """The demo staff members' word on a colleague's month (shown to the person unsigned)."""
+    for name in DEMO_SELF_ASSESSORS:
+        author = cycle.users[name]
+        unit_id = next(r.unit_id for r in reviews if r.employee_id == author.employee_id)
+        colleagues = [
+            r for r in reviews if r.unit_id == unit_id and r.employee_id != author.employee_id
+        ]
+        review = cycle.r.choice(colleagues)
+        loaded = review_queries.get_review_for(author, review.id, action="comment")
+        review_services.add_comment(author, loaded, cycle.r.choice(COMMENTS))
+
+
+def _profile(r: random.Random) -> str:
+    return r.choices([p for p, _w in PROFILES], weights=[w for _p, w in PROFILES])[0]
+
+
+def _current_month(
+    cycle: _Cycle, officer: Any, department: Unit, now: dt.date, profiles: dict[int, str]
+) -> None:
+    """The month under way: most plans open for self-assessment, some reports saved, some
+    submitted, some already scored; none finalised. The demo staff members' self-assessments
+    are open and untouched, for the walk-through to fill in."""
+    r = cycle.r
+    opened = _open_month(officer, department, now.year, now.month)
+    waiting = {cycle.users[name].employee_id for name in DEMO_SELF_ASSESSORS}
+    for review in opened.reviews:
+        profile = profiles.get(review.employee_id) or _profile(r)
+        if review.employee_id in waiting or review.leads_unit_id is not None:
+            cycle.plan(review)
+            continue
+        step = r.random()
+        if step < 0.1:
+            continue  # the head has not opened the plan yet
+        due = now.replace(day=15) if now.day > 15 and step < 0.18 else None
+        loaded = cycle.plan(review, due)
+        if step < 0.45:
+            continue  # nothing reported yet (some of it overdue)
+        cycle.self_assess(review, profile, now, submit=step >= 0.6)
+        if step >= 0.85:
+            cycle.score(loaded, profile)

@@ -7,14 +7,24 @@ Screenshots go to ``test-artifacts/screenshots/`` at the repository root (git-ig
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Response,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
 
 from hrms.extensions import db
@@ -50,17 +60,25 @@ ASK, DECIDE = "corrections.my_requests", "corrections.list_requests"
 MY_GAPS, PLANS, STAFFING = "staffing.my_competencies", "positions.list_plans", "staffing.index"
 CATALOGUE, COMPETENCIES = "positions.catalogue", "positions.competencies"
 POSITIONS = {PLANS, STAFFING, CATALOGUE, COMPETENCIES}
+#: the "Reviews" drop-down
+MY_REVIEWS, PERIODS, ANNUAL = "reviews.my_reviews", "reviews.list_periods", "reviews.annual_index"
+#: what every account with a dossier of its own opens
+OWN = {MINE, ASK, MY_GAPS, MY_REVIEWS}
+OFFICER = {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL} | OWN | POSITIONS
+HEAD = {HOME, DOSSIERS, ORG, PERIODS} | OWN | POSITIONS
 ACCOUNTS_SEEN = {
     "admin": (
         "Quản trị hệ thống",
-        {HOME, DOSSIERS, ORG, DECIDE, ACCOUNTS, AUDIT, CODES} | POSITIONS,
+        {HOME, DOSSIERS, ORG, DECIDE, ACCOUNTS, AUDIT, CODES, PERIODS, ANNUAL}
+        | {"reviews.scheme_list"}
+        | POSITIONS,
     ),
-    "officer": ("Trần Thị Thu Hà", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS),
-    "head": ("Nguyễn Văn Ân", {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS),
-    "staff": ("Lê Thị Ngọc Ánh", {HOME, MINE, ASK, MY_GAPS}),
-    "officer2": ("Phạm Quốc Đạt", {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS),
-    "head2": ("Võ Minh Đức", {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS),
-    "staff2": ("Đặng Thị Hồng Nhung", {HOME, MINE, ASK, MY_GAPS}),
+    "officer": ("Trần Thị Thu Hà", OFFICER),
+    "head": ("Nguyễn Văn Ân", HEAD),
+    "staff": ("Lê Thị Ngọc Ánh", {HOME} | OWN),
+    "officer2": ("Phạm Quốc Đạt", OFFICER),
+    "head2": ("Võ Minh Đức", HEAD),
+    "staff2": ("Đặng Thị Hồng Nhung", {HOME} | OWN),
 }
 
 OWN_DIVISION = "Phòng Xây dựng chính quyền và công tác thanh niên"
@@ -380,3 +398,219 @@ def test_a_position_plan_from_draft_to_placement_and_assessment(
     screenshot(page, "staff-own-gaps")
     refused = page.goto(draft_url)
     assert refused is not None and refused.status == 403
+
+
+# Issue 6: the review of the month, from the self-assessment to the result -------------------
+
+HUNDRED = Decimal(100)
+
+
+def _rounded(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _number(text: str) -> Decimal:
+    """The first number of a cell: "12.5 văn bản" -> 12.5 (a Vietnamese "12,5" is read too)."""
+    found = re.search(r"-?\d[\d.,]*", text)
+    assert found, f"no number in {text!r}"
+    written = found.group(0)
+    if "," in written:
+        written = written.replace(".", "").replace(",", ".")
+    return Decimal(written)
+
+
+def _as_shown(value: Decimal) -> str:
+    """How the review page writes a computed percentage or point in Vietnamese: two decimals,
+    a decimal comma (91,67)."""
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _band(total: Decimal) -> str:
+    """The band of a total (Nghị định 335/2025), as a pattern of its label ("hoàn thành
+    nhiệm vụ" is not the end of "không hoàn thành nhiệm vụ"); the walk-through passes."""
+    for least, name in ((90, "xuất sắc "), (70, "tốt "), (50, "")):
+        if total >= least:
+            return rf"(?<!không )hoàn thành {name}nhiệm vụ"
+    raise AssertionError(f"the walk-through should reach a passing band, got {total}")
+
+
+def _cell(row: Locator, index: int) -> str:
+    return row.locator("td").nth(index).inner_text().strip()
+
+
+def test_a_review_from_self_assessment_to_the_final_result(
+    page: Page, live_server: LiveServer
+) -> None:
+    """Issue 6's walk-through: the demo staff member files her month, her head scores it and
+    sees the numbers computed here by hand from what was typed, finalises it, and she reads the
+    same result; the other division's head and staff cannot open it."""
+    # the staff member follows the reminder on her home page to her open review
+    sign_in(page, live_server, "staff")
+    page.wait_for_url(live_server.at("/"))
+    page.get_by_test_id("review-reminders").locator("[data-reminder=self_assess] a").click()
+    page.wait_for_url(re.compile(r"/reviews/\d+$"))
+    review_url = page.url
+    opened_state = page.get_by_test_id("state").inner_text()
+    # the plan as the head drew it: titles, assigned quantities and weights
+    plan = page.get_by_test_id("plan-lines").locator("tbody tr")
+    count = plan.count()
+    assert count >= 2, "the demo plan needs two lines at least"
+    titles = [_cell(plan.nth(i), 0) for i in range(count)]
+    assigned = [_number(_cell(plan.nth(i), 2)) for i in range(count)]
+    weights = [_number(_cell(plan.nth(i), 4)) for i in range(count)]
+    assert sum(weights) == HUNDRED
+    # delivered: half of line 0 (short), one more than assigned on line 1 (capped), the rest
+    # exactly as assigned
+    delivered = [assigned[0] / 2, assigned[1] + 1, *assigned[2:]]
+    form = page.get_by_test_id("self-form")
+    lines = form.get_by_test_id("self-lines").locator("tbody tr")
+    assert lines.count() == count
+    for i in range(count):
+        line = lines.nth(i)
+        line.locator("input[name$='-delivered_quantity']").fill(
+            f"{delivered[i]:f}".replace(".", ",")
+        )
+        line.locator("input[name$='-delivered_on']").fill("20/11/2026")
+        line.locator("textarea[name$='-evidence']").fill(
+            f"https://vanban.ninhbinh.gov.vn/snv/2026-11/{i + 1}"
+        )
+    self_rows = form.get_by_test_id("self-points").locator("tr")
+    assert self_rows.count() >= 1
+    for i in range(self_rows.count()):
+        row = self_rows.nth(i)
+        most = _number(row.locator("th span").inner_text())
+        row.locator("input[name$='-points']").fill(f"{most:f}")
+    form.locator("textarea[name=self_note]").fill("Tháng 11 hoàn thành đủ, trừ một báo cáo.")
+    screenshot(page, "review-staff-self-filled")
+    form.get_by_test_id("submit-self").click()
+    page.wait_for_url(review_url)
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.get_by_test_id("self-form")).to_have_count(0)
+    expect(page.get_by_test_id("state")).not_to_have_text(opened_state)
+    expect(page.get_by_test_id("result")).to_have_count(0)  # not hers to see before final
+    shown_plan = page.get_by_test_id("plan-lines").locator("tbody tr")
+    assert _number(_cell(shown_plan.nth(0), 5)) == delivered[0]
+    assert _cell(shown_plan.nth(0), 6) == "20/11/2026"
+    screenshot(page, "review-staff-submitted")
+    submitted_state = page.get_by_test_id("state").inner_text()
+    sign_out(page)
+
+    # the head scores it: a return on line 0, two delays on line 1 (one excused)
+    sign_in(page, live_server, "head")
+    page.wait_for_url(live_server.at("/"))
+    page.goto(review_url)
+    expect(page.get_by_test_id("state")).to_have_text(submitted_state)
+    returns = [1] + [0] * (count - 1)
+    delays = [0, 2] + [0] * (count - 2)
+    excused = [0, 1] + [0] * (count - 2)
+    form = page.get_by_test_id("score-form")
+    lines = form.get_by_test_id("score-lines").locator("tbody tr")
+    assert lines.count() == count
+    for i in range(count):
+        line = lines.nth(i)
+        assert _number(_cell(line, 2)) == delivered[i]
+        line.locator("input[name$='-returns']").fill(str(returns[i]))
+        line.locator("input[name$='-delays']").fill(str(delays[i]))
+        line.locator("input[name$='-excused_delays']").fill(str(excused[i]))
+        if excused[i]:
+            line.locator("input[name$='-excuse_reason']").fill(
+                "Chờ số liệu của Sở Tài chính (bão số 3)"
+            )
+    general_rows = form.get_by_test_id("general-points").locator("tbody tr")
+    general: list[Decimal] = []
+    for i in range(general_rows.count()):
+        row = general_rows.nth(i)
+        most = _number(row.locator("th span").inner_text())
+        points = most - Decimal("1.5") if i == 0 else most  # typed with a decimal comma
+        assert points >= 0
+        general.append(points)
+        row.locator("input[name$='-points']").fill(f"{points:f}".replace(".", ","))
+    assert general
+    screenshot(page, "review-head-scoring-filled")
+    form.get_by_test_id("save-score").click()
+    page.wait_for_url(review_url)
+    expect(page.locator(".alert-success")).to_be_visible()
+
+    # the numbers, by hand
+    quantity = [
+        min(_rounded(d / a * HUNDRED), HUNDRED) for d, a in zip(delivered, assigned, strict=True)
+    ]
+    quality = [max(HUNDRED - 25 * n, Decimal(0)) for n in returns]
+    timeliness = [
+        max(HUNDRED - 25 * (d - e), Decimal(0)) for d, e in zip(delays, excused, strict=True)
+    ]
+    combined = [
+        _rounded((q + u + t) / 3) for q, u, t in zip(quantity, quality, timeliness, strict=True)
+    ]
+    assert (quantity[0], quantity[1]) == (Decimal(50), HUNDRED)
+    assert (combined[0], combined[1]) == (Decimal(75), Decimal("91.67"))
+    task_percent = _rounded(sum(w * c for w, c in zip(weights, combined, strict=True)) / HUNDRED)
+    task_points = _rounded(70 * task_percent / HUNDRED)
+    general_points = sum(general, Decimal(0))
+    total = task_points + general_points
+    band = _band(total)
+
+    breakdown = page.get_by_test_id("breakdown").locator("tbody tr")
+    assert breakdown.count() == count
+    for i in range(count):
+        row = breakdown.nth(i)
+        assert _cell(row, 0) == titles[i]
+        assert _number(_cell(row, 1)) == weights[i]
+        assert _number(_cell(row, 2)) == assigned[i]
+        assert _number(_cell(row, 3)) == delivered[i]
+        assert _cell(row, 4) == str(returns[i])
+        assert _cell(row, 5) == f"{delays[i]} ({excused[i]})"
+        assert [_cell(row, k) for k in (6, 7, 8, 9)] == [
+            _as_shown(quantity[i]),
+            _as_shown(quality[i]),
+            _as_shown(timeliness[i]),
+            _as_shown(combined[i]),
+        ], titles[i]
+    subtotals = page.get_by_test_id("subtotals")
+
+    def value(name: str) -> str:
+        return subtotals.locator(f"[data-value={name}]").inner_text().strip()
+
+    assert value("task_percent") == f"{_as_shown(task_percent)} %"
+    assert value("task_points") == f"{_as_shown(task_points)} / 70"
+    assert _number(value("general_points")) == general_points
+    assert value("total") == _as_shown(total)
+    assert re.search(band, value("band"), re.IGNORECASE), value("band")
+    assert value("rating") == value("band")
+    screenshot(page, "review-head-scored")
+
+    # the head finalises it
+    page.get_by_test_id("finalise").click()
+    page.wait_for_url(review_url)
+    expect(page.get_by_test_id("finalise-form")).to_have_count(0)
+    expect(page.get_by_test_id("score-form")).to_have_count(0)
+    expect(page.get_by_test_id("state")).to_have_class(re.compile("text-bg-success"))
+    screenshot(page, "review-head-finalised")
+    final_state = page.get_by_test_id("state").inner_text()
+    sign_out(page)
+
+    # she reads the result and the same total
+    sign_in(page, live_server, "staff")
+    page.wait_for_url(live_server.at("/"))
+    page.goto(live_server.at("/reviews/mine"))
+    page.locator(f"[data-testid=my-reviews] a[href='{review_url[len(live_server.url) :]}']").click()
+    page.wait_for_url(review_url)
+    expect(page.get_by_test_id("state")).to_have_text(final_state)
+    expect(page.get_by_test_id("result")).to_be_visible()
+    assert page.get_by_test_id("subtotals").locator("[data-value=total]").inner_text() == (
+        _as_shown(total)
+    )
+    expect(page.get_by_test_id("final-rating")).to_contain_text(re.compile(band, re.IGNORECASE))
+    expect(page.get_by_test_id("self-form")).to_have_count(0)
+    expect(page.get_by_test_id("score-form")).to_have_count(0)
+    screenshot(page, "review-staff-result")
+    sign_out(page)
+
+    # neither the other division's head nor its staff member know of it
+    for outsider in ("head2", "staff2"):
+        sign_in(page, live_server, outsider)
+        page.wait_for_url(live_server.at("/"))
+        refused = page.goto(review_url)
+        assert refused is not None and refused.status == 404, outsider
+        expect(page.get_by_test_id("breakdown")).to_have_count(0)
+        sign_out(page)

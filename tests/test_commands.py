@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -86,6 +87,7 @@ def test_the_full_demo_agency(app: Flask) -> None:
     renamed = db.session.scalar(select(Unit).where(Unit.code == "SNV-XDCQ"))
     assert renamed.current_since.year == 2025
     _check_demo_positions(people)
+    _check_demo_reviews()
 
 
 def _check_demo_positions(people: list[Any]) -> None:
@@ -105,6 +107,96 @@ def _check_demo_positions(people: list[Any]) -> None:
         select(db.func.count(db.distinct(CompetencyAssessment.employee_id)))
     )
     assert assessed > 40
+
+
+def _check_demo_reviews() -> None:
+    """Finished months of reviews for Sở Nội vụ (planned from the position outputs, scored by
+    the heads, the heads by the level above, finalised) and the current month under way, with
+    the demo staff members' self-assessments open for the walk-through."""
+    from collections import Counter
+    from decimal import Decimal
+
+    from hrms.core.dates import today
+    from hrms.reviews import queries
+    from hrms.reviews.models import Review, ReviewComment, ReviewItem, ReviewPeriod
+
+    now = today()
+    periods = db.session.scalars(select(ReviewPeriod).order_by(ReviewPeriod.starts_on)).all()
+    assert [(p.kind, db.session.get(Unit, p.unit_id).code) for p in periods] == [
+        ("month", "SNV")
+    ] * 4
+    *finished, current = periods
+    assert current.starts_on == now.replace(day=1) and current.self_deadline > now
+    assert [p.ends_on + dt.timedelta(days=1) for p in finished] == [
+        p.starts_on for p in periods[1:]
+    ]
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    done = db.session.scalars(
+        select(Review).where(Review.period_id.in_([p.id for p in finished]))
+    ).all()
+    assert len(done) > 3 * 200
+    assert {r.state for r in done} == {"finalised"}
+    for review in done:
+        steps = review.breakdown
+        assert steps is not None and review.total is not None
+        # the stored total is the sum of the steps shown, and its band follows the total
+        assert Decimal(steps["total"]) == review.total
+        assert Decimal(steps["task_points"]) + Decimal(steps["general_points"]) == review.total
+        band = next(
+            name
+            for name, floor in (
+                ("excellent", 90),
+                ("good", 70),
+                ("complete", 50),
+                ("incomplete", 0),
+            )
+            if review.total >= floor
+        )
+        assert review.band == band and review.rating == band
+        assert review.items and sum(i.weight for i in review.items) == 100
+        assert review.reviewer_id == review.finalised_by
+        scorer = db.session.get(User, review.reviewer_id)
+        assert scorer.employee_id != review.employee_id
+        if review.leads_unit_id is not None:  # heads of units: by the level above, on the unit
+            assert scorer.username == "admin" and steps["unit_percent"] is not None
+    ratings = Counter(r.rating for r in done)
+    assert ratings.most_common(1)[0][0] == "good"
+    assert {"excellent", "good", "complete"} <= set(ratings)
+    assert {r.leads_unit_id is not None for r in done} == {True, False}
+    items = db.session.scalars(
+        select(ReviewItem).where(ReviewItem.review_id.in_([r.id for r in done]))
+    )
+    counted: Counter[str] = Counter()
+    for item in items:
+        counted["from_position"] += item.source_output_id is not None
+        counted["short"] += item.delivered_quantity < item.assigned_quantity
+        counted["returns"] += item.returns > 0
+        counted["delays"] += item.delays > item.excused_delays
+        counted["excused"] += item.excused_delays > 0
+    assert all(counted[k] > 20 for k in ("from_position", "short", "returns", "delays", "excused"))
+    assert db.session.scalar(select(db.func.count()).select_from(ReviewComment)) == 2 * 3
+    by_head = [r for r in done if r.reviewer_id == users["head"].id]
+    assert len(by_head) > 60
+
+    under_way = db.session.scalars(select(Review).where(Review.period_id == current.id)).all()
+    states = Counter(r.state for r in under_way)
+    assert set(states) == {"planning", "self_assessment", "submitted", "scored"}
+    assert states["self_assessment"] > states["scored"] > 0
+    board = queries.dashboard(users["officer"], current, db.session.get(Unit, current.unit_id), now)
+    assert len(board.rows) == len(under_way) and board.ratings and board.not_submitted
+    if now.day > 15:
+        assert board.overdue
+    for name in ("staff", "staff2"):
+        user = users[name]
+        mine = queries.reviews_of(user, user.employee_id)
+        assert [p.id for _r, p in mine] == [p.id for p in reversed(periods)]
+        assert {r.state for r, _p in mine[1:]} == {"finalised"}
+        open_review = mine[0][0]
+        loaded = queries.get_review_for(user, open_review.id, action="self")
+        assert loaded.review.state == "self_assessment" and loaded.review.submitted_at is None
+        assert loaded.review.items and all(
+            i.delivered_quantity is None for i in loaded.review.items
+        )
 
 
 @pytest.mark.usefixtures("demo")
@@ -132,14 +224,19 @@ POSITIONS = {
     "positions.catalogue",
     "positions.competencies",
 }
+#: every account with a dossier of its own sees its competencies and its reviews
+OWN = {MINE, ASK, MY_GAPS, "reviews.my_reviews"}
+PERIODS, ANNUAL = "reviews.list_periods", "reviews.annual_index"
 EXPECTED_NAV = {
-    "admin": {HOME, DOSSIERS, ORG, DECIDE} | ADMIN | POSITIONS,
-    "officer": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS,
-    "head": {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS,
-    "staff": {HOME, MINE, ASK, MY_GAPS},
-    "officer2": {HOME, MINE, ASK, DOSSIERS, ORG, DECIDE, MY_GAPS} | POSITIONS,
-    "head2": {HOME, MINE, ASK, DOSSIERS, ORG, MY_GAPS} | POSITIONS,
-    "staff2": {HOME, MINE, ASK, MY_GAPS},
+    "admin": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL, "reviews.scheme_list"}
+    | ADMIN
+    | POSITIONS,
+    "officer": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL} | OWN | POSITIONS,
+    "head": {HOME, DOSSIERS, ORG, PERIODS} | OWN | POSITIONS,
+    "staff": {HOME} | OWN,
+    "officer2": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL} | OWN | POSITIONS,
+    "head2": {HOME, DOSSIERS, ORG, PERIODS} | OWN | POSITIONS,
+    "staff2": {HOME} | OWN,
 }
 VISIBLE_UNITS = {
     "admin": 13,

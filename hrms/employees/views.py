@@ -67,6 +67,7 @@ from hrms.employees.schemas import (
 from hrms.employees.services import CODED_FIELDS, StaleDossier
 from hrms.extensions import db
 from hrms.org.queries import open_units_for_parent_choice
+from hrms.reviews.queries import annual_ratings_of_employee
 from hrms.settings import current_settings
 
 blueprint = Blueprint("employees", __name__, url_prefix="/employees")
@@ -168,6 +169,7 @@ def _render_dossier(
         context["labels"] = FIELD_LABELS
         context["display"] = _display(employee)
         context["hidden_fields"] = set() if dossier.sensitive else set(SENSITIVE_FIELDS)
+        context["annual_ratings"] = annual_ratings_of_employee(employee.id)
     elif tab in ("decisions", "history"):
         decisions = queries.decisions_of(employee.id)
         names = queries.unit_names({d.unit_id for d in decisions if d.unit_id})

@@ -59,6 +59,14 @@ NAVIGATION: tuple[NavItem | NavGroup, ...] = (
             NavItem(_l("Competencies"), "positions.competencies", Permission.POSITIONS_VIEW),
         ),
     ),
+    NavGroup(
+        _l("Reviews"),
+        (
+            NavItem(_l("My reviews"), "reviews.my_reviews", Permission.SIGNED_IN, own_dossier=True),
+            NavItem(_l("Review periods"), "reviews.list_periods", Permission.REVIEWS_VIEW),
+            NavItem(_l("Annual ratings"), "reviews.annual_index", Permission.REVIEWS_OPEN),
+        ),
+    ),
     NavItem(_l("Organisation"), "org.list_units", Permission.ORG_VIEW),
     NavGroup(
         _l("Administration"),
@@ -66,6 +74,7 @@ NAVIGATION: tuple[NavItem | NavGroup, ...] = (
             NavItem(_l("Accounts"), "accounts.list_users", Permission.ACCOUNTS_MANAGE),
             NavItem(_l("Audit log"), "audit.list_entries", Permission.AUDIT_VIEW),
             NavItem(_l("Code lists"), "codes.list_lists", Permission.CODES_MANAGE),
+            NavItem(_l("Evaluation schemes"), "reviews.scheme_list", Permission.REVIEWS_SCHEMES),
         ),
     ),
 )

@@ -9,6 +9,7 @@ from flask_login import current_user
 from hrms.core.i18n import LANGUAGES
 from hrms.core.security import Permission, public, requires
 from hrms.core.urls import safe_next
+from hrms.reviews.queries import reminders_for
 
 blueprint = Blueprint("home", __name__)
 
@@ -16,7 +17,9 @@ blueprint = Blueprint("home", __name__)
 @blueprint.get("/")
 @requires(Permission.SIGNED_IN)
 def index() -> ResponseReturnValue:
-    return render_template("home/index.html", grants=current_user.grants)
+    return render_template(
+        "home/index.html", grants=current_user.grants, reminders=reminders_for(current_user)
+    )
 
 
 @blueprint.get("/language/<code>")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -78,6 +80,12 @@ PERIOD_KIND_LABELS = {PeriodKind.MONTH: _l("Month"), PeriodKind.QUARTER: _l("Qua
 _RATINGS = _values(Rating)
 
 
+@lru_cache(maxsize=64)
+def _parsed(rules: str) -> SchemeRules:
+    """Rules parsed once per distinct text: every review scored or shown reads its scheme's."""
+    return parse_rules(json.loads(rules))
+
+
 class EvaluationScheme(Audited, VersionedMixin, TimestampMixin, Base):
     """One version of an evaluation scheme: rule data in force from a date, for some kinds of
     personnel. A new decree is a new row, never an edit of the old one."""
@@ -109,7 +117,7 @@ class EvaluationScheme(Audited, VersionedMixin, TimestampMixin, Base):
 
     @property
     def parsed(self) -> SchemeRules:
-        return parse_rules(self.rules)
+        return _parsed(json.dumps(self.rules, sort_keys=True))
 
     @property
     def kind_list(self) -> list[str]:

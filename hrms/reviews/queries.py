@@ -448,3 +448,14 @@ def annual_rating_of(employee_id: int, year: int) -> AnnualRating | None:
 
 def ratings_count(ratings: Iterable[Rating | None]) -> Counter[str]:
     return Counter(rating.value for rating in ratings if rating is not None)
+
+
+def annual_ratings_of_employee(employee_id: int) -> list[AnnualRating]:
+    """A person's annual ratings, latest year first (one query; the dossier shows them)."""
+    return list(
+        db.session.scalars(
+            select(AnnualRating)
+            .where(AnnualRating.employee_id == employee_id)
+            .order_by(AnnualRating.year.desc())
+        )
+    )

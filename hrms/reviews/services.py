@@ -14,7 +14,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hrms.core import dates
 from hrms.core.audit import record_event
@@ -27,6 +27,7 @@ from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.reviews import queries
 from hrms.reviews.models import (
+    PERSONNEL_KINDS,
     AnnualRating,
     EvaluationScheme,
     Review,
@@ -34,9 +35,10 @@ from hrms.reviews.models import (
     ReviewItem,
     ReviewPeriod,
     ReviewState,
+    SchemeAssignment,
 )
-from hrms.reviews.policies import can_open_periods, is_own
-from hrms.reviews.scheme import Method, PeriodKind, Rating, SchemeRules, worse
+from hrms.reviews.policies import can_manage_schemes, can_open_periods, is_own
+from hrms.reviews.scheme import Method, PeriodKind, Rating, SchemeRules, parse_rules, worse
 from hrms.reviews.scoring import (
     HUNDRED,
     ZERO,
@@ -998,3 +1000,127 @@ def finalise_annual(actor: Actor, unit_id: int, year: int) -> AnnualOutcome:
         outcome.finalised.append(annual)
     db.session.flush()
     return outcome
+
+
+# Scheme administration -------------------------------------------------------------------------
+
+
+def _rule_messages(messages: Any, prefix: str = "") -> list[str]:
+    """parse_rules' nested messages as lines "bands.0.min_points: …" shown under the field."""
+    if isinstance(messages, dict):
+        found: list[str] = []
+        for key, inner in messages.items():
+            found.extend(_rule_messages(inner, f"{prefix}{key}."))
+        return found
+    if isinstance(messages, list | tuple):
+        found = []
+        for message in messages:
+            found.extend(_rule_messages(message, prefix))
+        return found
+    where = prefix.rstrip(".")
+    return [f"{where}: {messages}" if where else str(messages)]
+
+
+def add_scheme_version(actor: Actor, data: Mapping[str, Any]) -> EvaluationScheme:
+    """A new version of a scheme (or a new scheme) in force from a date; versions are never
+    edited. ``data``: code, name, kinds (list), effective_from, rules (dict)."""
+    if not can_manage_schemes(actor):
+        raise DomainError(FORM, _l("Only administrators manage evaluation schemes."))
+    errors = _Errors()
+    kinds = [str(kind) for kind in data.get("kinds") or []]
+    if not kinds:
+        errors.add("kinds", _l("Choose at least one kind of personnel."))
+    for kind in kinds:
+        if kind not in PERSONNEL_KINDS:
+            errors.add("kinds", _l("Unknown kind of personnel: %(kind)s.", kind=kind))
+    rules = data.get("rules")
+    if not isinstance(rules, dict):
+        errors.add("rules", _l("Give the rules as a JSON object."))
+    else:
+        try:
+            parse_rules(rules)
+        except ValidationFailed as refused:
+            for message in _rule_messages(refused.errors):
+                errors.add("rules", message)
+    code, effective_from = data["code"], data["effective_from"]
+    taken = db.session.scalar(
+        select(EvaluationScheme.id).where(
+            EvaluationScheme.code == code, EvaluationScheme.effective_from == effective_from
+        )
+    )
+    if taken is not None:
+        errors.add(
+            "effective_from", _l("This scheme already has a version in force from this date.")
+        )
+    latest = db.session.scalar(
+        select(func.max(EvaluationScheme.effective_from)).where(EvaluationScheme.code == code)
+    )
+    if taken is None and latest is not None and effective_from < latest:
+        errors.add(
+            "effective_from",
+            _l(
+                "A new version takes effect after the latest one (%(date)s).",
+                date=dates.format_date(latest),
+            ),
+        )
+    errors.raise_any()
+    scheme = EvaluationScheme(
+        code=code,
+        name=data["name"],
+        kinds=",".join(dict.fromkeys(kinds)),
+        effective_from=effective_from,
+        rules=rules,
+        active=True,
+    )
+    db.session.add(scheme)
+    db.session.flush()
+    return scheme
+
+
+def assign_scheme(actor: Actor, data: Mapping[str, Any]) -> SchemeAssignment:
+    """An agency's choice of scheme for a kind of personnel from a date.
+
+    ``data``: unit_id, kind, scheme_id, effective_from"""
+    if not can_manage_schemes(actor):
+        raise DomainError(FORM, _l("Only administrators manage evaluation schemes."))
+    errors = _Errors()
+    unit = db.session.get(Unit, data["unit_id"])
+    if unit is None:
+        errors.add("unit_id", _l("Choose an agency."))
+    if data["kind"] not in PERSONNEL_KINDS:
+        errors.add("kind", _l("Choose a kind of personnel."))
+    scheme = db.session.get(EvaluationScheme, data["scheme_id"])
+    if scheme is None or not scheme.active:
+        errors.add("scheme_id", _l("Choose a scheme in use."))
+    elif data["effective_from"] < scheme.effective_from:
+        errors.add(
+            "effective_from",
+            _l(
+                "The scheme is in force only from %(date)s.",
+                date=dates.format_date(scheme.effective_from),
+            ),
+        )
+    if unit is not None:
+        taken = db.session.scalar(
+            select(SchemeAssignment.id).where(
+                SchemeAssignment.unit_id == unit.id,
+                SchemeAssignment.kind == data["kind"],
+                SchemeAssignment.effective_from == data["effective_from"],
+            )
+        )
+        if taken is not None:
+            errors.add(
+                "effective_from",
+                _l("This agency already chose a scheme for this kind from this date."),
+            )
+    errors.raise_any()
+    assert unit is not None and scheme is not None
+    assignment = SchemeAssignment(
+        unit_id=unit.id,
+        kind=data["kind"],
+        scheme_id=scheme.id,
+        effective_from=data["effective_from"],
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment

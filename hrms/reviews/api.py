@@ -1,0 +1,551 @@
+"""JSON API of review periods, reviews and annual ratings: the same loaders, input schemas and
+services as the pages (conventions: hrms.core.api).
+
+Actions on a review are ``POST``s (or a ``PATCH`` for what the person or the head fills in) on
+the review; each carries the ``version`` read, and a stale one is a 409. They answer with the
+review as it now stands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import false, func, select
+from sqlalchemy.orm import aliased
+
+from hrms.core.api import (
+    Operation,
+    PageQuerySchema,
+    api_blueprint,
+    documented,
+    json_body,
+    list_page,
+    query_args,
+)
+from hrms.core.errors import ValidationFailed
+from hrms.core.security import Actor, Permission, Scope, authorize, requires
+from hrms.employees.models import Employee
+from hrms.extensions import db
+from hrms.org.models import Unit
+from hrms.reviews import queries, services
+from hrms.reviews.models import AnnualRating, Review, ReviewPeriod, ReviewState
+from hrms.reviews.policies import can_view_review
+from hrms.reviews.schemas import (
+    AnnualRatingOut,
+    CommentAdd,
+    CommentOut,
+    DashboardOut,
+    DashboardQuery,
+    PeriodListQuery,
+    PeriodOpen,
+    PeriodOpenedOut,
+    PlanSave,
+    ReviewDetailOut,
+    ReviewListQuery,
+    ReviewPeriodOut,
+    ReviewReopen,
+    ReviewScore,
+    ReviewSummaryOut,
+    SelfAssessmentSave,
+    VersionOnly,
+)
+
+blueprint = api_blueprint("reviews_api", __name__)
+
+#: states in which the review carries the head's score and its breakdown
+SCORED_STATES = (ReviewState.SCORED.value, ReviewState.FINALISED.value)
+
+
+# Bodies ----------------------------------------------------------------------------------------
+
+
+def _period_body(period: ReviewPeriod, unit: Unit) -> dict[str, Any]:
+    return {
+        "id": period.id,
+        "version": period.version,
+        "kind": period.kind,
+        "title": period.title,
+        "starts_on": period.starts_on,
+        "ends_on": period.ends_on,
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "self_deadline": period.self_deadline,
+        "scoring_deadline": period.scoring_deadline,
+        "state": period.state,
+        "opened_by": period.opened_by,
+    }
+
+
+def _summary_body(
+    review: Review, employee: Employee, unit: Unit, period: ReviewPeriod
+) -> dict[str, Any]:
+    final = review.final_rating
+    return {
+        "id": review.id,
+        "version": review.version,
+        "period_id": period.id,
+        "period_title": period.title,
+        "employee_id": employee.id,
+        "full_name": employee.full_name,
+        "unit_id": unit.id,
+        "unit_name": unit.name,
+        "state": review.state,
+        "total": review.total,
+        "rating": review.rating,
+        "override_rating": review.override_rating,
+        "final_rating": final.value if final is not None else None,
+        "submitted_at": review.submitted_at,
+        "scored_at": review.scored_at,
+        "finalised_at": review.finalised_at,
+    }
+
+
+def _detail_body(actor: Actor, loaded: queries.Loaded) -> dict[str, Any]:
+    review = loaded.review
+    scored = review.state in SCORED_STATES
+    body = _summary_body(review, loaded.employee, loaded.unit, loaded.period)
+    body |= {
+        "scheme_code": loaded.scheme.code,
+        "method": loaded.scheme.parsed.method.value,
+        "position_id": review.position_id,
+        "leads_unit_id": review.leads_unit_id,
+        "self_points": review.self_points,
+        "self_note": review.self_note,
+        "general_points": review.general_points,
+        "disciplined": review.disciplined,
+        "band": review.band,
+        "override_reason": review.override_reason,
+        "head_note": review.head_note,
+        "reopen_reason": review.reopen_reason,
+        "breakdown": review.breakdown if scored else None,
+        "items": review.items,
+        "comments": queries.comments_for(actor, loaded),
+        "may_score": loaded.can_score,
+        "may_reopen": loaded.can_reopen,
+        "own": loaded.own,
+    }
+    return body
+
+
+def _detail(loaded: queries.Loaded) -> ResponseReturnValue:
+    return jsonify(ReviewDetailOut().dump(_detail_body(current_user, loaded)))
+
+
+# Review periods --------------------------------------------------------------------------------
+
+
+def _periods(actor: Actor) -> list[tuple[ReviewPeriod, Unit]]:
+    """Periods of units the actor reads, and those holding reviews they read (a head sees the
+    department's period for their division), latest first: the pages' rule."""
+    found = {period.id: (period, unit) for period, unit in queries.periods_for(actor)}
+    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
+    if not scope.everything:
+        reviewed = aliased(Unit)
+        for period, unit in db.session.execute(
+            select(ReviewPeriod, Unit)
+            .join(Unit, Unit.id == ReviewPeriod.unit_id)
+            .join(Review, Review.period_id == ReviewPeriod.id)
+            .join(reviewed, reviewed.id == Review.unit_id)
+            .where(scope.filter(reviewed.path))
+            .distinct()
+        ):
+            found.setdefault(period.id, (period, unit))
+    return sorted(found.values(), key=lambda row: (row[0].starts_on, row[0].id), reverse=True)
+
+
+def _period_for(actor: Actor, period_id: int) -> tuple[ReviewPeriod, Unit]:
+    """The period and its unit: 404 unless the actor reads the unit or a unit under it (the
+    same answer as for an absent one)."""
+    row = db.session.execute(
+        select(ReviewPeriod, Unit)
+        .join(Unit, Unit.id == ReviewPeriod.unit_id)
+        .where(ReviewPeriod.id == period_id)
+    ).first()
+    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
+    visible = row is not None and (
+        scope.covers(row[1].path) or any(p.startswith(row[1].path) for p in scope.subtree_paths)
+    )
+    authorize(row, visible=visible)
+    assert row is not None
+    return row[0], row[1]
+
+
+@blueprint.get("/review-periods")
+@requires(Permission.REVIEWS_VIEW)
+@documented(
+    Operation(
+        summary="Review periods of the units in scope and those holding reviews in scope (a "
+        "head sees the department's period for their division), latest first; filters: the "
+        "unit the period was opened for, the year it starts in, month or quarter",
+        query=PeriodListQuery(),
+        response=ReviewPeriodOut(),
+        paged=True,
+        errors=(403,),
+        tags=("reviews",),
+    )
+)
+def list_periods() -> ResponseReturnValue:
+    args = query_args(PeriodListQuery())
+    rows = [
+        (period, unit)
+        for period, unit in _periods(current_user)
+        if (args.get("unit_id") is None or unit.id == args["unit_id"])
+        and (args.get("year") is None or period.starts_on.year == args["year"])
+        and (args.get("kind") is None or period.kind == args["kind"])
+    ]
+    return jsonify(
+        list_page(
+            rows,
+            args,
+            lambda page: ReviewPeriodOut(many=True).dump([_period_body(p, u) for p, u in page]),
+        )
+    )
+
+
+@blueprint.post("/review-periods")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="Open a month or quarter for a unit's subtree: one review per working person "
+        "whose scheme is run by that kind of period, its plan drawn from their position's "
+        "outputs; says who was left out and why",
+        body=PeriodOpen(),
+        response=PeriodOpenedOut(),
+        status=201,
+        errors=(403,),
+        tags=("reviews",),
+    )
+)
+def open_period() -> ResponseReturnValue:
+    opened = services.open_period(current_user, json_body(PeriodOpen()))
+    unit = db.session.get(Unit, opened.period.unit_id)
+    assert unit is not None
+    body = _period_body(opened.period, unit) | {
+        "review_ids": [review.id for review in opened.reviews],
+        "skipped": [
+            {"employee_id": employee.id, "full_name": employee.full_name, "reason": reason}
+            for employee, reason in opened.skipped
+        ],
+    }
+    response = jsonify(PeriodOpenedOut().dump(body))
+    response.status_code = 201
+    response.headers["Location"] = url_for("reviews_api.show_period", period_id=opened.period.id)
+    return response
+
+
+@blueprint.get("/review-periods/<int:period_id>")
+@requires(Permission.REVIEWS_VIEW)
+@documented(
+    Operation(
+        summary="One review period",
+        response=ReviewPeriodOut(),
+        errors=(403, 404),
+        tags=("reviews",),
+    )
+)
+def show_period(period_id: int) -> ResponseReturnValue:
+    period, unit = _period_for(current_user, period_id)
+    return jsonify(ReviewPeriodOut().dump(_period_body(period, unit)))
+
+
+@blueprint.get("/review-periods/<int:period_id>/dashboard")
+@requires(Permission.REVIEWS_VIEW)
+@documented(
+    Operation(
+        summary="A period's progress for a unit of it (by default the period's unit): reviews "
+        "by state and rating, who has not submitted, who is not scored, overdue items",
+        query=DashboardQuery(),
+        response=DashboardOut(),
+        errors=(403, 404),
+        tags=("reviews",),
+    )
+)
+def period_dashboard(period_id: int) -> ResponseReturnValue:
+    period, unit = _period_for(current_user, period_id)
+    args = query_args(DashboardQuery())
+    if args.get("unit_id") is not None and args["unit_id"] != unit.id:
+        chosen = db.session.get(Unit, args["unit_id"])
+        if chosen is None or not chosen.path.startswith(unit.path):
+            raise ValidationFailed({"unit_id": [_l("Choose a unit the period covers.")]})
+        unit = chosen
+    board = queries.dashboard(current_user, period, unit, services.today())
+    body = {
+        "period_id": period.id,
+        "unit_id": unit.id,
+        "today": board.today,
+        "by_state": dict(board.by_state),
+        "ratings": dict(board.ratings),
+        "rows": [
+            {
+                "review_id": row.review.id,
+                "employee_id": row.employee.id,
+                "full_name": row.employee.full_name,
+                "unit_id": row.unit.id,
+                "unit_name": row.unit.name,
+                "state": row.review.state,
+                "total": row.review.total,
+                "final_rating": (
+                    row.review.final_rating.value if row.review.final_rating is not None else None
+                ),
+                "overdue_items": row.overdue_items,
+            }
+            for row in board.rows
+        ],
+        "not_submitted": [row.review.id for row in board.not_submitted],
+        "not_scored": [row.review.id for row in board.not_scored],
+        "overdue": [row.review.id for row in board.overdue],
+    }
+    return jsonify(DashboardOut().dump(body))
+
+
+# Reviews ---------------------------------------------------------------------------------------
+
+
+@blueprint.get("/reviews")
+@requires(Permission.SIGNED_IN)
+@documented(
+    Operation(
+        summary="Reviews the caller may read (their own, and those of the units in scope), "
+        "latest period first; filters: period, person, state, unit (with its subtree)",
+        query=ReviewListQuery(),
+        response=ReviewSummaryOut(),
+        paged=True,
+        tags=("reviews",),
+    )
+)
+def list_reviews() -> ResponseReturnValue:
+    args = query_args(ReviewListQuery())
+    # the loader's and the dashboard's scope: one definition of who reads which reviews
+    query = queries._visible(current_user)
+    if args.get("period_id") is not None:
+        query = query.where(Review.period_id == args["period_id"])
+    if args.get("employee_id") is not None:
+        query = query.where(Review.employee_id == args["employee_id"])
+    if args.get("state") is not None:
+        query = query.where(Review.state == args["state"])
+    if args.get("unit_id") is not None:
+        within = db.session.get(Unit, args["unit_id"])
+        query = query.where(
+            queries.in_subtree(Unit.path, within.path) if within is not None else false()
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(
+        query.order_by(ReviewPeriod.starts_on.desc(), Unit.path, Employee.search_name, Review.id)
+        .limit(args["per_page"])
+        .offset((args["page"] - 1) * args["per_page"])
+    )
+    items = [_summary_body(*row) for row in rows]
+    return jsonify(
+        {
+            "items": ReviewSummaryOut(many=True).dump(items),
+            "total": total,
+            "page": args["page"],
+            "per_page": args["per_page"],
+        }
+    )
+
+
+@blueprint.get("/reviews/<int:review_id>")
+@requires(Permission.SIGNED_IN)
+@documented(
+    Operation(
+        summary="One review with its work plan and what was delivered, the points, the score "
+        "breakdown once scored, and the comments (without their authors for the person "
+        "reviewed)",
+        response=ReviewDetailOut(),
+        errors=(404,),
+        tags=("reviews",),
+    )
+)
+def show_review(review_id: int) -> ResponseReturnValue:
+    return _detail(queries.get_review_for(current_user, review_id))
+
+
+@blueprint.put("/reviews/<int:review_id>/plan")
+@requires(Permission.REVIEWS_SCORE)
+@documented(
+    Operation(
+        summary="The head's whole work plan at once (items with an id are adjusted, without one "
+        "added, left out removed); send the version you read",
+        body=PlanSave(),
+        response=ReviewDetailOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def save_plan(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="score")
+    services.save_plan(current_user, loaded, json_body(PlanSave()))
+    return _detail(loaded)
+
+
+@blueprint.post("/reviews/<int:review_id>/self-assessment-opening")
+@requires(Permission.REVIEWS_SCORE)
+@documented(
+    Operation(
+        summary="The plan is ready (its weights add up to 100): open the self-assessment",
+        body=VersionOnly(),
+        response=ReviewDetailOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def open_self_assessment(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="score")
+    services.open_self_assessment(current_user, loaded, json_body(VersionOnly())["version"])
+    return _detail(loaded)
+
+
+@blueprint.patch("/reviews/<int:review_id>/self-assessment")
+@requires(Permission.SIGNED_IN)
+@documented(
+    Operation(
+        summary="The person's report: per item what was delivered, when, with what evidence; "
+        "their own points and remarks (until the self-assessment deadline)",
+        body=SelfAssessmentSave(),
+        response=ReviewDetailOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def save_self_assessment(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="self")
+    services.save_self_assessment(current_user, loaded, json_body(SelfAssessmentSave()))
+    return _detail(loaded)
+
+
+@blueprint.post("/reviews/<int:review_id>/submission")
+@requires(Permission.SIGNED_IN)
+@documented(
+    Operation(
+        summary="The person hands the self-assessment to the head (every item needs a "
+        "delivered quantity, 0 if nothing)",
+        body=VersionOnly(),
+        response=ReviewDetailOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def submit(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="self")
+    services.submit(current_user, loaded, json_body(VersionOnly())["version"])
+    return _detail(loaded)
+
+
+@blueprint.patch("/reviews/<int:review_id>/score")
+@requires(Permission.REVIEWS_SCORE)
+@documented(
+    Operation(
+        summary="The head's scoring: returns, delays and excused delays per item, points per "
+        "general criterion (or the rating, for criteria schemes), an override with a written "
+        "reason; answers with the computed breakdown",
+        body=ReviewScore(),
+        response=ReviewDetailOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def score(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="score")
+    services.score_review(current_user, loaded, json_body(ReviewScore()))
+    return _detail(loaded)
+
+
+@blueprint.post("/reviews/<int:review_id>/finalisation")
+@requires(Permission.REVIEWS_SCORE)
+@documented(
+    Operation(
+        summary="Lock the scored review; its breakdown stays as scored",
+        body=VersionOnly(),
+        response=ReviewDetailOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def finalise(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="score")
+    services.finalise(current_user, loaded, json_body(VersionOnly())["version"])
+    return _detail(loaded)
+
+
+@blueprint.post("/reviews/<int:review_id>/reopening")
+@requires(Permission.SIGNED_IN)
+@documented(
+    Operation(
+        summary="Unlock a finalised review for scoring again, with a written reason (heads "
+        "over the unit and personnel officers; never one's own)",
+        body=ReviewReopen(),
+        response=ReviewDetailOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def reopen(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="reopen")
+    services.reopen(current_user, loaded, json_body(ReviewReopen()))
+    return _detail(loaded)
+
+
+@blueprint.post("/reviews/<int:review_id>/comments")
+@requires(Permission.REVIEWS_COMMENT)
+@documented(
+    Operation(
+        summary="A colleague's remark on a review (colleagues of the unit and those who score "
+        "it; the person reads it without the author's name)",
+        body=CommentAdd(),
+        response=CommentOut(),
+        status=201,
+        errors=(403, 404),
+        tags=("reviews",),
+    )
+)
+def add_comment(review_id: int) -> ResponseReturnValue:
+    loaded = queries.get_review_for(current_user, review_id, action="comment")
+    comment = services.add_comment(current_user, loaded, json_body(CommentAdd())["body"])
+    response = jsonify(
+        CommentOut().dump(
+            {"body": comment.body, "at": comment.created_at, "author": current_user.full_name}
+        )
+    )
+    response.status_code = 201
+    response.headers["Location"] = url_for("reviews_api.show_review", review_id=review_id)
+    return response
+
+
+# Annual ratings --------------------------------------------------------------------------------
+
+
+@blueprint.get("/employees/<int:employee_id>/annual-ratings")
+@requires(Permission.SIGNED_IN)
+@documented(
+    Operation(
+        summary="A person's annual ratings, latest year first (what salary raises read); "
+        "people read their own",
+        query=PageQuerySchema(),
+        response=AnnualRatingOut(),
+        paged=True,
+        errors=(404,),
+        tags=("reviews",),
+    )
+)
+def annual_ratings(employee_id: int) -> ResponseReturnValue:
+    row = db.session.execute(
+        select(Employee, Unit)
+        .join(Unit, Unit.id == Employee.unit_id)
+        .where(Employee.id == employee_id)
+    ).first()
+    visible = row is not None and can_view_review(current_user, row[0].id, row[1].path)
+    authorize(row, visible=visible)
+    args = query_args(PageQuerySchema())
+    ratings = list(
+        db.session.scalars(
+            select(AnnualRating)
+            .where(AnnualRating.employee_id == employee_id)
+            .order_by(AnnualRating.year.desc())
+        )
+    )
+    return jsonify(list_page(ratings, args, lambda page: AnnualRatingOut(many=True).dump(page)))
