@@ -1,9 +1,9 @@
 """JSON API of review periods, reviews and annual ratings: the same loaders, input schemas and
 services as the pages (conventions: hrms.core.api).
 
-Actions on a review are ``POST``s (or a ``PATCH`` for what the person or the head fills in) on
-the review; each carries the ``version`` read, and a stale one is a 409. They answer with the
-review as it now stands.
+Actions on a review are ``POST``s on the review (the self-assessment, the submission, the
+scoring, the finalisation...; only the head's whole work plan is a ``PUT``); each carries the
+``version`` read, and a stale one is a 409. They answer with the review as it now stands.
 """
 
 from __future__ import annotations
@@ -400,7 +400,7 @@ def open_self_assessment(review_id: int) -> ResponseReturnValue:
     return _detail(loaded)
 
 
-@blueprint.patch("/reviews/<int:review_id>/self-assessment")
+@blueprint.post("/reviews/<int:review_id>/self-assessment")
 @requires(Permission.SIGNED_IN)
 @documented(
     Operation(
@@ -436,7 +436,7 @@ def submit(review_id: int) -> ResponseReturnValue:
     return _detail(loaded)
 
 
-@blueprint.patch("/reviews/<int:review_id>/score")
+@blueprint.post("/reviews/<int:review_id>/score")
 @requires(Permission.REVIEWS_SCORE)
 @documented(
     Operation(

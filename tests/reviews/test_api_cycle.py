@@ -87,7 +87,7 @@ def test_the_worked_example_through_the_api(client: Any, rv: Reviews) -> None:
         for item, quantity in zip(mine["items"], ("10", "3", "3"), strict=True)
     ]
     mine = ok(
-        staff.patch(
+        staff.post(
             f"/reviews/{own_id}/self-assessment",
             {
                 "version": mine["version"],
@@ -107,7 +107,7 @@ def test_the_worked_example_through_the_api(client: Any, rv: Reviews) -> None:
         for item, given in zip(mine["items"], RETURNED_AND_LATE, strict=True)
     ]
     scored = ok(
-        head.patch(
+        head.post(
             f"/reviews/{own_id}/score",
             {"version": mine["version"], "items": counts, "general_points": GENERAL},
         )
@@ -193,7 +193,7 @@ def test_refusals_come_in_the_error_envelope_and_nothing_is_saved(client: Any, r
 
     # the person cannot report before the plan is open: a state conflict with a message
     error = refusal(
-        staff.patch(f"/reviews/{own_id}/self-assessment", {"version": review["version"]})
+        staff.post(f"/reviews/{own_id}/self-assessment", {"version": review["version"]})
     )
     assert error["message"] == "The work plan is not ready yet."
     assert error["fields"] == {}
@@ -241,19 +241,19 @@ def test_an_override_needs_a_reason_and_scoring_waits_for_the_deadline(
         head.post(f"/reviews/{late_id}/self-assessment-opening", {"version": read["version"]})
     )
     scoring = {"version": read["version"], "general_points": GENERAL}
-    error = refusal(head.patch(f"/reviews/{late_id}/score", scoring))
+    error = refusal(head.post(f"/reviews/{late_id}/score", scoring))
     assert "has not submitted the self-assessment" in error["message"]
     assert "03/04/2026" in error["message"]
     rv.clock.now = dt.date(2026, 4, 4)
     error = refusal(
-        head.patch(
+        head.post(
             f"/reviews/{late_id}/score",
             scoring | {"override_rating": "excellent", "override_reason": "Tốt"},
         )
     )
     assert list(error["fields"]) == ["override_reason"]
     assert ok(head.get(f"/reviews/{late_id}"))["state"] == "self_assessment"
-    scored = ok(head.patch(f"/reviews/{late_id}/score", scoring))
+    scored = ok(head.post(f"/reviews/{late_id}/score", scoring))
     # nothing delivered: each item 66.67; 70 × 66.67 % = 46.67; + 24.5
     assert (scored["breakdown"]["outputs_percent"], scored["total"]) == ("66.67", "71.17")
 
@@ -274,10 +274,10 @@ def test_criteria_schemes_take_the_heads_rating(client: Any, rv: Reviews) -> Non
     assert read["method"] == "criteria"
     read = ok(head2.post(f"/reviews/{vc_id}/self-assessment-opening", {"version": read["version"]}))
     rv.clock.now = dt.date(2026, 4, 6)
-    error = refusal(head2.patch(f"/reviews/{vc_id}/score", {"version": read["version"]}))
+    error = refusal(head2.post(f"/reviews/{vc_id}/score", {"version": read["version"]}))
     assert error["fields"] == {"rating": ["Choose the rating."]}
     scored = ok(
-        head2.patch(
+        head2.post(
             f"/reviews/{vc_id}/score",
             {"version": read["version"], "rating": "good", "disciplined": True},
         )
@@ -310,5 +310,8 @@ def test_the_document_describes_the_reviews_api(client: Any) -> None:
     assert {"201", "401", "403", "422"} <= set(
         spec["paths"]["/review-periods"]["post"]["responses"]
     )
-    scoring = spec["paths"]["/reviews/{review_id}/score"]["patch"]
+    # the actions on a review are POSTs (issue 3); only the whole work plan is a PUT
+    for action in ("self-assessment", "submission", "score", "finalisation", "reopening"):
+        assert set(spec["paths"][f"/reviews/{{review_id}}/{action}"]) == {"post"}
+    scoring = spec["paths"]["/reviews/{review_id}/score"]["post"]
     assert {"403", "404", "409", "422"} <= set(scoring["responses"])

@@ -199,16 +199,16 @@ def test_scope_answers_401_403_and_404(
     refusal(api(client, rv.colleague_user).get(f"/reviews/{own_id}"), 404)
     # visible but not allowed: 403
     staff = api(client, rv.staff)
-    refusal(staff.patch(f"/reviews/{own_id}/score", {"version": 1}), 403)  # no permission
+    refusal(staff.post(f"/reviews/{own_id}/score", {"version": 1}), 403)  # no permission
     refusal(staff.post(f"/reviews/{own_id}/reopening", {"version": 1}), 403)
-    refusal(api(client, rv.head).patch(f"/reviews/{own_id}/self-assessment", {"version": 1}), 403)
+    refusal(api(client, rv.head).post(f"/reviews/{own_id}/self-assessment", {"version": 1}), 403)
     refusal(staff.get("/review-periods"), 403)
     refusal(api(client, rv.head).post("/review-periods", month_body(rv.world.department)), 403)
     # a head never scores their own review: visible, forbidden
     head_own = ok(api(client, rv.head).get("/reviews", employee_id=rv.head_person.id))
     head_review = head_own["items"][0]
     error = refusal(
-        api(client, rv.head).patch(
+        api(client, rv.head).post(
             f"/reviews/{head_review['id']}/score", {"version": head_review["version"]}
         ),
         403,
