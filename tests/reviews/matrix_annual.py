@@ -10,10 +10,11 @@ department's (the same records as matrix_api.py makes, whichever module's maker 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+from tests.reviews.api_support import world_review
 
 OK = "ok"
 LOGIN = "login"
@@ -61,34 +62,6 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
 }
 
 
-def _review(world: Any, in_scope: bool) -> Any:
-    key = f"_reviews_api_review_{in_scope}"
-    if key not in world.__dict__:
-        from hrms.extensions import db
-        from hrms.reviews.models import Review, ReviewItem, ReviewState
-        from tests.reviews import factories
-
-        unit = world.division_a if in_scope else world.other_department
-        person = world.own if in_scope else world.outside
-        period = factories.period(
-            unit, world.users["admin"], dt.date(2026, 3, 1), dt.date(2026, 3, 31)
-        )
-        review = Review(
-            period_id=period.id,
-            employee_id=person.id,
-            unit_id=person.unit_id,
-            scheme_id=factories.scheme("ND335-2025").id,
-            state=ReviewState.SELF_ASSESSMENT.value,
-        )
-        review.items = [
-            ReviewItem(title="Thẩm định hồ sơ", assigned_quantity=Decimal(10), weight=Decimal(100))
-        ]
-        db.session.add(review)
-        db.session.commit()
-        world.__dict__[key] = review
-    return world.__dict__[key]
-
-
 def _annual_id(world: Any, in_scope: bool) -> int:
     key = f"_reviews_annual_{in_scope}"
     if key not in world.__dict__:
@@ -125,6 +98,6 @@ TARGETS: dict[str, Callable[[Any, bool], Any]] = {
     "annual_id": _annual_id,
     "year": lambda world, in_scope: 2026,
     "scheme_id": _scheme_id,
-    "review_id": lambda world, in_scope: _review(world, in_scope).id,
-    "period_id": lambda world, in_scope: _review(world, in_scope).period_id,
+    "review_id": lambda world, in_scope: world_review(world, in_scope).id,
+    "period_id": lambda world, in_scope: world_review(world, in_scope).period_id,
 }

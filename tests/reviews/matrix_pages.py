@@ -2,16 +2,16 @@
 
 Records: ``review_id`` is the staff member's own review (division A, in the officer's and the
 head's subtree; self-assessment open) or the outside person's in the other department;
-``period_id`` the period each belongs to (the same records as matrix_api.py and matrix_annual.py
-make, whichever module's maker runs). Empty posts are refused with messages (422): allowed.
+``period_id`` the period each belongs to (tests.reviews.api_support.world_review makes them once
+for the three review matrix modules). Empty posts are refused with messages (422): allowed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
+
+from tests.reviews.api_support import world_review
 
 OK = "ok"
 LOGIN = "login"
@@ -73,36 +73,7 @@ EXPECTED: dict[str, dict[str, tuple[dict[str, object], dict[str, object] | None]
 }
 
 
-def _review(world: Any, in_scope: bool) -> Any:
-    """Made once per world, under the same key as the API's and the year's matrices."""
-    key = f"_reviews_api_review_{in_scope}"
-    if key not in world.__dict__:
-        from hrms.extensions import db
-        from hrms.reviews.models import Review, ReviewItem, ReviewState
-        from tests.reviews import factories
-
-        unit = world.division_a if in_scope else world.other_department
-        person = world.own if in_scope else world.outside
-        period = factories.period(
-            unit, world.users["admin"], dt.date(2026, 3, 1), dt.date(2026, 3, 31)
-        )
-        review = Review(
-            period_id=period.id,
-            employee_id=person.id,
-            unit_id=person.unit_id,
-            scheme_id=factories.scheme("ND335-2025").id,
-            state=ReviewState.SELF_ASSESSMENT.value,
-        )
-        review.items = [
-            ReviewItem(title="Thẩm định hồ sơ", assigned_quantity=Decimal(10), weight=Decimal(100))
-        ]
-        db.session.add(review)
-        db.session.commit()
-        world.__dict__[key] = review
-    return world.__dict__[key]
-
-
 TARGETS: dict[str, Callable[[Any, bool], Any]] = {
-    "review_id": lambda world, in_scope: _review(world, in_scope).id,
-    "period_id": lambda world, in_scope: _review(world, in_scope).period_id,
+    "review_id": lambda world, in_scope: world_review(world, in_scope).id,
+    "period_id": lambda world, in_scope: world_review(world, in_scope).period_id,
 }
