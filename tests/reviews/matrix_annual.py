@@ -4,7 +4,7 @@ matrix (tests/test_authorization_matrix.py).
 Records: ``unit_id`` is the core matrix's (team A, or the other department); ``annual_id`` an
 annual rating of the person in team A or of the one outside; ``period_id`` and ``review_id`` the
 staff member's own review in division A's period, or the outside person's in the other
-department's (the same records as matrix_api.py makes, whichever module's maker runs);
+department's (made once by tests.reviews.api_support.world_review);
 ``scheme_id`` a shipped scheme.
 """
 
