@@ -155,8 +155,8 @@ class Book:
     requirements: list[SheetRow] = field(default_factory=list)
 
 
-def read_workbook(content: bytes, max_bytes: int) -> Book:
-    """The three sheets of an uploaded file; refuses what is not a readable .xlsx."""
+def open_workbook(content: bytes, max_bytes: int) -> Any:
+    """An uploaded .xlsx opened read-only; refuses an empty, oversize or unreadable file."""
     if not content:
         raise WorkbookRefused(_l("The file is empty."))
     if len(content) > max_bytes:
@@ -166,10 +166,15 @@ def read_workbook(content: bytes, max_bytes: int) -> Book:
     if not content.startswith(_ZIP_MAGIC):
         raise WorkbookRefused(_l("This file is not an Excel workbook (.xlsx)."))
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
         # openpyxl raises many kinds (bad archive, missing part, malformed XML...)
         raise WorkbookRefused(_l("This file is not an Excel workbook (.xlsx).")) from None
+
+
+def read_workbook(content: bytes, max_bytes: int) -> Book:
+    """The three sheets of an uploaded file; refuses what is not a readable .xlsx."""
+    workbook = open_workbook(content, max_bytes)
     try:
         if POSITIONS_SHEET not in workbook.sheetnames:
             raise WorkbookRefused(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from hrms.core.audit import record_event
 from hrms.core.dates import today
@@ -28,7 +28,6 @@ from hrms.extensions import db
 from positions import queries, services
 from positions.exchange import (
     _GROUP_WORDS,
-    _ZIP_MAGIC,
     GROUP_VI,
     MAX_ROWS,
     Column,
@@ -43,6 +42,7 @@ from positions.exchange import (
     _sheet,
     _text,
     _validate,
+    open_workbook,
 )
 from positions.models import PositionOutput, PositionPlan, UnitPosition
 from positions.policies import can_draft_plan
@@ -130,18 +130,7 @@ class PlanBook:
 
 def read_workbook(content: bytes, max_bytes: int) -> PlanBook:
     """The sheets of an uploaded plan workbook; refuses what is not a readable .xlsx."""
-    if not content:
-        raise WorkbookRefused(_l("The file is empty."))
-    if len(content) > max_bytes:
-        raise WorkbookRefused(
-            _l("The file is larger than %(size)s MB.", size=max_bytes // (1024 * 1024))
-        )
-    if not content.startswith(_ZIP_MAGIC):
-        raise WorkbookRefused(_l("This file is not an Excel workbook (.xlsx)."))
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise WorkbookRefused(_l("This file is not an Excel workbook (.xlsx).")) from None
+    workbook = open_workbook(content, max_bytes)
     try:
         if POSITIONS_SHEET not in workbook.sheetnames:
             raise WorkbookRefused(
