@@ -159,10 +159,14 @@ def file_document(
     (folder / name).write_bytes(content)
     is_png = content.startswith(b"\x89PNG")
     attachment = Attachment(
-        employee_id=employee.id, kind=kind, stored_name=name,
+        employee_id=employee.id,
+        kind=kind,
+        stored_name=name,
         original_name="ảnh 4x6.png" if is_png else "bằng tốt nghiệp.pdf",
-        content_type="image/png" if is_png else "application/pdf", size_bytes=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), uploaded_by=uploader.id,
+        content_type="image/png" if is_png else "application/pdf",
+        size_bytes=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=uploader.id,
     )
     db.session.add(attachment)
     db.session.commit()
@@ -208,8 +212,13 @@ def world(app: Flask) -> World:
         file_document(app, person, users["admin"], kind="photo", content=png_bytes())
     for person, asker in ((own, users["staff"]), (outside, users["admin"])):
         db.session.add(
-            CorrectionRequest(employee_id=person.id, requested_by=asker.id, field="hometown",
-                              requested_value="Kim Sơn, Ninh Bình", reason="Theo giấy khai sinh")
+            CorrectionRequest(
+                employee_id=person.id,
+                requested_by=asker.id,
+                field="hometown",
+                requested_value="Kim Sơn, Ninh Bình",
+                reason="Theo giấy khai sinh",
+            )
         )
     db.session.commit()
     return World(

@@ -8,14 +8,11 @@ Screenshots go to ``test-artifacts/screenshots/`` at the repository root (git-ig
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -25,10 +22,9 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from werkzeug.serving import make_server
 
-from hrms.extensions import db
 from hrms.settings import DEFAULT_DEMO_PASSWORD
+from tests.live_server import LiveServer, serve_demo
 
 pytestmark = pytest.mark.browser
 
@@ -92,45 +88,13 @@ def _transaction() -> Iterator[None]:
     yield
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-
-    def at(self, path: str) -> str:
-        return self.url + path
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on a fresh SQLite file with the demo data, served on a free local port."""
     if not CHROMIUM.exists():  # checked first: no server is built for nothing
         pytest.skip("Debian chromium is not installed (CI installs it)")
-    from hrms.app import create_app
-
-    folder = tmp_path_factory.mktemp("browser")
-    with pytest.MonkeyPatch.context() as env:
-        # settings are read once, in create_app: the environment is restored right after
-        env.setenv("HRMS_INSTANCE_PATH", str(folder / "instance"))
-        env.setenv("HRMS_DATABASE_URL", f"sqlite:///{folder / 'browser.sqlite3'}")
-        env.setenv("HRMS_DEMO_PASSWORD", PASSWORD)
-        app = create_app({"TESTING": True})
-    try:
-        with app.app_context():  # the `flask` command pushes one; the test runner does not
-            upgrade()
-            result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(f"http://127.0.0.1:{server.server_port}")
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    with serve_demo(tmp_path_factory.mktemp("browser")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,7 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from hrms.accounts.models import User
 from hrms.demo import DEMO_ACCOUNTS
@@ -32,6 +28,7 @@ from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.reviews.models import Review, ReviewState
 from hrms.settings import DEFAULT_DEMO_PASSWORD
+from tests.live_server import LiveServer, serve_demo
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "api_tour.py"
 PASSWORD = DEFAULT_DEMO_PASSWORD
@@ -56,44 +53,13 @@ def _transaction() -> Iterator[None]:
     yield
 
 
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    app: Flask
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on a fresh SQLite file with the demo data, served on a free local port (as in
-    tests/test_browser.py, without the browser)."""
-    from hrms.app import create_app
-
-    folder = tmp_path_factory.mktemp("api-tour")
-    with pytest.MonkeyPatch.context() as env:
-        # settings are read once, in create_app: the environment is restored right after
-        env.setenv("HRMS_INSTANCE_PATH", str(folder / "instance"))
-        env.setenv("HRMS_DATABASE_URL", f"sqlite:///{folder / 'tour.sqlite3'}")
-        env.setenv("HRMS_DEMO_PASSWORD", PASSWORD)
-        # the module signs in some twenty times within a minute (the limit is tested elsewhere)
-        env.setenv("HRMS_SIGN_IN_RATE_LIMIT", "1000 per minute")
-        app = create_app({"TESTING": True})
-    try:
-        with app.app_context():
-            upgrade()
-            result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, name="api-tour", daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
+    """The app on a fresh SQLite file with the demo data, served on a free local port."""
+    # the module signs in some twenty times within a minute (the limit is tested elsewhere)
+    limit = {"HRMS_SIGN_IN_RATE_LIMIT": "1000 per minute"}
+    with serve_demo(tmp_path_factory.mktemp("api-tour"), limit) as server:
+        yield server
 
 
 @dataclass(frozen=True)

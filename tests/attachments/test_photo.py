@@ -37,9 +37,9 @@ def test_the_photo_is_on_the_page_and_on_form_2c(client, world, login_as) -> Non
 
 def test_no_photo_leaves_the_box_empty(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("admin")
-    assert 'data-testid="dossier-photo"' not in client.get(
-        f"/employees/{world.in_b.id}"
-    ).get_data(as_text=True)
+    assert 'data-testid="dossier-photo"' not in client.get(f"/employees/{world.in_b.id}").get_data(
+        as_text=True
+    )
     assert client.get(f"/employees/{world.in_b.id}/files/photo").status_code == 404
     pdf = client.get(f"/employees/{world.in_b.id}/2c.pdf").data
     assert _images_on_first_page(pdf) == 0
@@ -61,9 +61,10 @@ def test_the_latest_photo_counts_and_a_withdrawn_one_is_gone(app, client, world,
             Attachment.employee_id == world.in_team.id, Attachment.kind == "photo"
         )
     ):
-        assert client.post_form(
-            f"/employees/{world.in_team.id}/files/{row.id}/withdraw"
-        ).status_code == 302
+        assert (
+            client.post_form(f"/employees/{world.in_team.id}/files/{row.id}/withdraw").status_code
+            == 302
+        )
     assert client.get(f"/employees/{world.in_team.id}/files/photo").status_code == 404
     assert _images_on_first_page(client.get(f"/employees/{world.in_team.id}/2c.pdf").data) == 0
 

@@ -55,9 +55,9 @@ def test_request_approve_and_see_the_outcome(app, client, world, login_as) -> No
     assert db.session.get(Employee, world.own.id).place_of_birth == "Yên Mô, Ninh Bình"
     assert latest().status == "approved"
     change = db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.object_type == "employees", AuditEntry.object_id == str(world.own.id)
-        ).order_by(AuditEntry.id)
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "employees", AuditEntry.object_id == str(world.own.id))
+        .order_by(AuditEntry.id)
     ).all()[-1]
     assert change.actor_name == "officer" and change.after == {
         "place_of_birth": "Yên Mô, Ninh Bình"
@@ -161,7 +161,7 @@ def test_a_request_can_point_at_a_document_of_the_dossier(app, client, world, lo
     assert request.evidence_id == own_paper.id
     login_as("officer")
     page = client.get(f"/corrections/{request.id}").text
-    link = f'/employees/{world.own.id}/files/{own_paper.id}'
+    link = f"/employees/{world.own.id}/files/{own_paper.id}"
     assert link in page and 'data-testid="evidence"' in page
     assert client.get(link).status_code == 200
 
