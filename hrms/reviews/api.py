@@ -15,7 +15,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import false, func, select
-from sqlalchemy.orm import aliased
 
 from hrms.core.api import (
     Operation,
@@ -27,19 +26,31 @@ from hrms.core.api import (
     query_args,
 )
 from hrms.core.errors import ValidationFailed
-from hrms.core.security import Actor, Permission, Scope, authorize, requires
+from hrms.core.security import Actor, Permission, authorize, requires
 from hrms.employees.models import Employee
 from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.reviews import queries, services
-from hrms.reviews.models import AnnualRating, Review, ReviewPeriod, ReviewState
+from hrms.reviews.models import (
+    AnnualRating,
+    EvaluationScheme,
+    Review,
+    ReviewPeriod,
+    ReviewState,
+)
 from hrms.reviews.policies import can_view_review
 from hrms.reviews.schemas import (
+    AnnualAdjust,
+    AnnualDecide,
+    AnnualFinalisedOut,
+    AnnualListOut,
     AnnualRatingOut,
+    CapReportOut,
     CommentAdd,
     CommentOut,
     DashboardOut,
     DashboardQuery,
+    PeriodDeadlines,
     PeriodListQuery,
     PeriodOpen,
     PeriodOpenedOut,
@@ -77,6 +88,8 @@ def _period_body(period: ReviewPeriod, unit: Unit) -> dict[str, Any]:
         "scoring_deadline": period.scoring_deadline,
         "state": period.state,
         "opened_by": period.opened_by,
+        "closed_at": period.closed_at,
+        "closed_by": period.closed_by,
     }
 
 
@@ -100,6 +113,7 @@ def _summary_body(
         "final_rating": final.value if final is not None else None,
         "submitted_at": review.submitted_at,
         "scored_at": review.scored_at,
+        "scored_late": review.scored_late,
         "finalised_at": review.finalised_at,
     }
 
@@ -138,42 +152,6 @@ def _detail(loaded: queries.Loaded) -> ResponseReturnValue:
 # Review periods --------------------------------------------------------------------------------
 
 
-def _periods(actor: Actor) -> list[tuple[ReviewPeriod, Unit]]:
-    """Periods of units the actor reads, and those holding reviews they read (a head sees the
-    department's period for their division), latest first: the pages' rule."""
-    found = {period.id: (period, unit) for period, unit in queries.periods_for(actor)}
-    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
-    if not scope.everything:
-        reviewed = aliased(Unit)
-        for period, unit in db.session.execute(
-            select(ReviewPeriod, Unit)
-            .join(Unit, Unit.id == ReviewPeriod.unit_id)
-            .join(Review, Review.period_id == ReviewPeriod.id)
-            .join(reviewed, reviewed.id == Review.unit_id)
-            .where(scope.filter(reviewed.path))
-            .distinct()
-        ):
-            found.setdefault(period.id, (period, unit))
-    return sorted(found.values(), key=lambda row: (row[0].starts_on, row[0].id), reverse=True)
-
-
-def _period_for(actor: Actor, period_id: int) -> tuple[ReviewPeriod, Unit]:
-    """The period and its unit: 404 unless the actor reads the unit or a unit under it (the
-    same answer as for an absent one)."""
-    row = db.session.execute(
-        select(ReviewPeriod, Unit)
-        .join(Unit, Unit.id == ReviewPeriod.unit_id)
-        .where(ReviewPeriod.id == period_id)
-    ).first()
-    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
-    visible = row is not None and (
-        scope.covers(row[1].path) or any(p.startswith(row[1].path) for p in scope.subtree_paths)
-    )
-    authorize(row, visible=visible)
-    assert row is not None
-    return row[0], row[1]
-
-
 @blueprint.get("/review-periods")
 @requires(Permission.REVIEWS_VIEW)
 @documented(
@@ -192,7 +170,7 @@ def list_periods() -> ResponseReturnValue:
     args = query_args(PeriodListQuery())
     rows = [
         (period, unit)
-        for period, unit in _periods(current_user)
+        for period, unit in queries.visible_periods(current_user)
         if (args.get("unit_id") is None or unit.id == args["unit_id"])
         and (args.get("year") is None or period.starts_on.year == args["year"])
         and (args.get("kind") is None or period.kind == args["kind"])
@@ -248,7 +226,7 @@ def open_period() -> ResponseReturnValue:
     )
 )
 def show_period(period_id: int) -> ResponseReturnValue:
-    period, unit = _period_for(current_user, period_id)
+    period, unit = queries.period_for(current_user, period_id)
     return jsonify(ReviewPeriodOut().dump(_period_body(period, unit)))
 
 
@@ -265,7 +243,7 @@ def show_period(period_id: int) -> ResponseReturnValue:
     )
 )
 def period_dashboard(period_id: int) -> ResponseReturnValue:
-    period, unit = _period_for(current_user, period_id)
+    period, unit = queries.period_for(current_user, period_id)
     args = query_args(DashboardQuery())
     if args.get("unit_id") is not None and args["unit_id"] != unit.id:
         chosen = db.session.get(Unit, args["unit_id"])
@@ -292,14 +270,53 @@ def period_dashboard(period_id: int) -> ResponseReturnValue:
                     row.review.final_rating.value if row.review.final_rating is not None else None
                 ),
                 "overdue_items": row.overdue_items,
+                "scored_late": row.review.scored_late,
             }
             for row in board.rows
         ],
         "not_submitted": [row.review.id for row in board.not_submitted],
         "not_scored": [row.review.id for row in board.not_scored],
         "overdue": [row.review.id for row in board.overdue],
+        "scoring_overdue": board.scoring_overdue,
+        "scored_late": [row.review.id for row in board.scored_late],
     }
     return jsonify(DashboardOut().dump(body))
+
+
+@blueprint.post("/review-periods/<int:period_id>/closing")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="Close the period once every review of it is finalised (refused with the names "
+        "of those that are not); a closed period is read-only. Personnel officers of its unit",
+        body=VersionOnly(),
+        response=ReviewPeriodOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def close_period(period_id: int) -> ResponseReturnValue:
+    period, unit = queries.period_for(current_user, period_id, manage=True)
+    services.close_period(current_user, period, json_body(VersionOnly())["version"])
+    return jsonify(ReviewPeriodOut().dump(_period_body(period, unit)))
+
+
+@blueprint.post("/review-periods/<int:period_id>/deadlines")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="Move the period's self-assessment and scoring deadlines later, with a written "
+        "reason (audited); never earlier. Personnel officers of its unit",
+        body=PeriodDeadlines(),
+        response=ReviewPeriodOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def extend_deadlines(period_id: int) -> ResponseReturnValue:
+    period, unit = queries.period_for(current_user, period_id, manage=True)
+    services.extend_deadlines(current_user, period, json_body(PeriodDeadlines()))
+    return jsonify(ReviewPeriodOut().dump(_period_body(period, unit)))
 
 
 # Reviews ---------------------------------------------------------------------------------------
@@ -320,7 +337,7 @@ def period_dashboard(period_id: int) -> ResponseReturnValue:
 def list_reviews() -> ResponseReturnValue:
     args = query_args(ReviewListQuery())
     # the loader's and the dashboard's scope: one definition of who reads which reviews
-    query = queries._visible(current_user)
+    query = queries.visible_reviews(current_user)
     if args.get("period_id") is not None:
         query = query.where(Review.period_id == args["period_id"])
     if args.get("employee_id") is not None:
@@ -549,3 +566,176 @@ def annual_ratings(employee_id: int) -> ResponseReturnValue:
         )
     )
     return jsonify(list_page(ratings, args, lambda page: AnnualRatingOut(many=True).dump(page)))
+
+
+# The year of a unit: compute, decide, adjust, the cap report, finalise -----------------------
+
+
+class _AnnualRow:
+    """An annual rating with the person's name, as AnnualRatingRowOut reads it."""
+
+    def __init__(self, annual: AnnualRating, employee: Employee) -> None:
+        self._annual = annual
+        self.full_name = employee.full_name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._annual, name)
+
+
+def _annual_row(annual: AnnualRating, employee: Employee) -> _AnnualRow:
+    return _AnnualRow(annual, employee)
+
+
+def _cap_group(group: services.CapGroup) -> dict[str, Any]:
+    return {
+        "agency_id": group.agency.id,
+        "agency_name": group.agency.name,
+        "task_group": group.task_group,
+        "counted": group.check.counted,
+        "allowed": group.check.allowed,
+        "rated": group.check.rated,
+        "excess": group.check.excess,
+        "over": group.over,
+        "top": [
+            {
+                "annual_id": annual.id,
+                "employee_id": employee.id,
+                "full_name": employee.full_name,
+                "average": annual.average,
+            }
+            for annual, employee in group.top
+        ],
+    }
+
+
+def _annual_list(unit: Unit, year: int) -> dict[str, Any]:
+    rows = queries.annual_ratings(current_user, unit, year)
+    deadline = None
+    if rows:
+        scheme = db.session.get(EvaluationScheme, rows[0][0].scheme_id)
+        deadline = services.annual_deadline(scheme.parsed, year) if scheme is not None else None
+    return {
+        "unit_id": unit.id,
+        "year": year,
+        "deadline": deadline,
+        "items": [_annual_row(annual, employee) for annual, employee in rows],
+    }
+
+
+@blueprint.get("/units/<int:unit_id>/annual-ratings/<int:year>")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="The year's annual ratings of a unit's subtree, drafts and finalised, with the "
+        "scheme's deadline (personnel officers of the unit)",
+        response=AnnualListOut(),
+        errors=(403, 404),
+        tags=("reviews",),
+    )
+)
+def unit_annual_ratings(unit_id: int, year: int) -> ResponseReturnValue:
+    unit = queries.rating_unit_for(current_user, unit_id, year)
+    return jsonify(AnnualListOut().dump(_annual_list(unit, year)))
+
+
+@blueprint.post("/units/<int:unit_id>/annual-ratings/<int:year>/computation")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="Compute the draft annual ratings of a unit's subtree from the year's finalised "
+        "reviews (average of the period totals, or the criteria schemes' decision under the "
+        "attendance rules); finalised ones stay as they are. No body",
+        response=AnnualListOut(),
+        errors=(403, 404),
+        tags=("reviews",),
+    )
+)
+def compute_annual(unit_id: int, year: int) -> ResponseReturnValue:
+    unit = queries.rating_unit_for(current_user, unit_id, year)
+    services.compute_annual(current_user, unit.id, year)
+    return jsonify(AnnualListOut().dump(_annual_list(unit, year)))
+
+
+@blueprint.get("/units/<int:unit_id>/annual-ratings/<int:year>/cap")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="The top-rating cap per agency and task group: how many may be rated at the top, "
+        "how many are, by how much a group is over, and who (lowest average first)",
+        response=CapReportOut(),
+        errors=(403, 404),
+        tags=("reviews",),
+    )
+)
+def annual_cap(unit_id: int, year: int) -> ResponseReturnValue:
+    unit = queries.rating_unit_for(current_user, unit_id, year)
+    groups = services.cap_report(current_user, unit.id, year)
+    return jsonify(
+        CapReportOut().dump(
+            {"unit_id": unit.id, "year": year, "groups": [_cap_group(g) for g in groups]}
+        )
+    )
+
+
+@blueprint.post("/units/<int:unit_id>/annual-ratings/<int:year>/finalisation")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="Lock the year's annual ratings group by group; a group over the cap is not "
+        "locked but returned with who is over and by how much; undecided ones and the caller's "
+        "own stay drafts. Allowed after the scheme's deadline, marked late. No body",
+        response=AnnualFinalisedOut(),
+        errors=(403, 404),
+        tags=("reviews",),
+    )
+)
+def finalise_annual(unit_id: int, year: int) -> ResponseReturnValue:
+    unit = queries.rating_unit_for(current_user, unit_id, year)
+    outcome = services.finalise_annual(current_user, unit.id, year)
+    return jsonify(
+        AnnualFinalisedOut().dump(
+            {
+                "unit_id": unit.id,
+                "year": year,
+                "finalised": [annual.id for annual in outcome.finalised],
+                "over_cap": [_cap_group(group) for group in outcome.over_cap],
+                "left": [annual.id for annual in outcome.left],
+            }
+        )
+    )
+
+
+@blueprint.post("/annual-ratings/<int:annual_id>/decision")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="Criteria schemes: the head's decision on the year, with the months worked and "
+        "absent (the attendance rules then apply); send the version you read",
+        body=AnnualDecide(),
+        response=AnnualRatingOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def decide_annual(annual_id: int) -> ResponseReturnValue:
+    annual, _unit = queries.annual_for(current_user, annual_id)
+    services.decide_annual(current_user, annual, json_body(AnnualDecide()))
+    return jsonify(AnnualRatingOut().dump(annual))
+
+
+@blueprint.post("/annual-ratings/<int:annual_id>/adjustment")
+@requires(Permission.REVIEWS_OPEN)
+@documented(
+    Operation(
+        summary="Give a rating other than the computed one (to respect the cap, say) with a "
+        "written reason; no rating drops the override; send the version you read",
+        body=AnnualAdjust(),
+        response=AnnualRatingOut(),
+        errors=(403, 404, 409),
+        tags=("reviews",),
+    )
+)
+def adjust_annual(annual_id: int) -> ResponseReturnValue:
+    annual, _unit = queries.annual_for(current_user, annual_id)
+    services.adjust_annual(current_user, annual, json_body(AnnualAdjust()))
+    return jsonify(AnnualRatingOut().dump(annual))

@@ -342,6 +342,15 @@ class CommentForm(Form):
     body = TextAreaField(_l("Comment"), render_kw={"rows": 3})
 
 
+class DeadlinesForm(Form):
+    """Move a period's deadlines later."""
+
+    version = HiddenField()
+    self_deadline = DateText(_l("Self-assessment deadline"))
+    scoring_deadline = DateText(_l("Scoring deadline"))
+    reason = TextAreaField(_l("Why the deadlines move"), render_kw={"rows": 2})
+
+
 def submit_rows(
     form: _PlacedForm, schema: Schema, action: Callable[[dict[str, Any]], T]
 ) -> T | None:

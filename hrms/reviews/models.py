@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -179,6 +180,14 @@ class ReviewPeriod(Audited, VersionedMixin, TimestampMixin, Base):
     opened_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: open or closed
     state: Mapped[str] = mapped_column(String(10), default=PeriodState.OPEN.value)
+    #: when it was closed (every review finalised; read-only since)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: the personnel officer who closed it
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def closed(self) -> bool:
+        return self.state == PeriodState.CLOSED.value
 
     @property
     def kind_label(self) -> str:
@@ -267,6 +276,8 @@ class Review(Audited, VersionedMixin, TimestampMixin, Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: when it was scored
     scored_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: scored after the period's scoring deadline (as it stood then)
+    scored_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: the account that finalised
     finalised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: when it was finalised
@@ -440,6 +451,8 @@ class AnnualRating(Audited, VersionedMixin, TimestampMixin, Base):
     finalised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: when
     finalised_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: finalised after the scheme's annual deadline (15 December under Nghị định 335/2025)
+    finalised_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def final_rating(self) -> Rating | None:

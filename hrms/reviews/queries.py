@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
 
 from hrms.accounts.models import RoleGrant, User
+from hrms.core import dates
 from hrms.core.security import Actor, Permission, Role, Scope, authorize, subtree_upper_bound
 from hrms.employees.models import Employee, EmployeeStatus
 from hrms.extensions import db
@@ -18,6 +20,7 @@ from hrms.org.models import Unit, UnitKind
 from hrms.reviews.models import (
     AnnualRating,
     EvaluationScheme,
+    PeriodState,
     Review,
     ReviewComment,
     ReviewItem,
@@ -27,6 +30,7 @@ from hrms.reviews.models import (
 )
 from hrms.reviews.policies import (
     can_comment,
+    can_open_periods,
     can_reopen,
     can_score,
     can_see_comment_authors,
@@ -40,6 +44,11 @@ from hrms.reviews.scheme import Rating
 AGENCY_KINDS = frozenset(kind.value for kind in UnitKind) - {UnitKind.DIVISION.value}
 #: the task group of people with no position
 NO_GROUP = "none"
+
+
+def agency_today() -> dt.date:
+    """The agency's date (tests replace it, as ``services.today``)."""
+    return dates.today()
 
 
 def in_subtree(path_column: Any, path: str) -> ColumnElement[bool]:
@@ -160,10 +169,68 @@ def periods_for(actor: Actor) -> list[tuple[ReviewPeriod, Unit]]:
     ]
 
 
+def visible_periods(actor: Actor) -> list[tuple[ReviewPeriod, Unit]]:
+    """Periods of units the actor reads, and those holding reviews they read (a head sees the
+    department's period for their division), latest first: the pages' and the API's rule."""
+    found = {period.id: (period, unit) for period, unit in periods_for(actor)}
+    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
+    if not scope.everything:
+        reviewed = aliased(Unit)
+        for period, unit in db.session.execute(
+            select(ReviewPeriod, Unit)
+            .join(Unit, Unit.id == ReviewPeriod.unit_id)
+            .join(Review, Review.period_id == ReviewPeriod.id)
+            .join(reviewed, reviewed.id == Review.unit_id)
+            .where(scope.filter(reviewed.path))
+            .distinct()
+        ):
+            found.setdefault(period.id, (period, unit))
+    return sorted(found.values(), key=lambda row: (row[0].starts_on, row[0].id), reverse=True)
+
+
+def period_for(actor: Actor, period_id: int, *, manage: bool = False) -> tuple[ReviewPeriod, Unit]:
+    """The period and its unit: 404 unless the actor reads the unit or a unit under it (the same
+    answer as for an absent one); with ``manage`` (close it, move its deadlines), 403 unless
+    they open periods for its unit."""
+    row = db.session.execute(
+        select(ReviewPeriod, Unit)
+        .join(Unit, Unit.id == ReviewPeriod.unit_id)
+        .where(ReviewPeriod.id == period_id)
+    ).first()
+    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
+    visible = row is not None and (
+        scope.covers(row[1].path) or any(p.startswith(row[1].path) for p in scope.subtree_paths)
+    )
+    allowed = not manage or (row is not None and can_open_periods(actor, row[1].path))
+    authorize(row, visible=visible, allowed=allowed)
+    assert row is not None
+    return row[0], row[1]
+
+
+def unfinalised_reviews(period: ReviewPeriod) -> list[tuple[Review, Employee]]:
+    """The reviews of a period not finalised yet, with the person (what stops it closing)."""
+    return [
+        (review, employee)
+        for review, employee in db.session.execute(
+            select(Review, Employee)
+            .join(Employee, Employee.id == Review.employee_id)
+            .join(Unit, Unit.id == Review.unit_id)
+            .where(
+                Review.period_id == period.id,
+                Review.state != ReviewState.FINALISED.value,
+            )
+            .order_by(Unit.path, Employee.search_name, Employee.id)
+        )
+    ]
+
+
 # Reviews ---------------------------------------------------------------------------------------
 
 
-def _visible(actor: Actor) -> Select[Review, Employee, Unit, ReviewPeriod]:
+def visible_reviews(actor: Actor) -> Select[Review, Employee, Unit, ReviewPeriod]:
+    """Reviews the actor reads (their own, and those of the units in scope), with the person,
+    the unit and the period: the one definition the loader's lists, the dashboard and the API
+    share."""
     condition = Scope.for_actor(actor, Permission.REVIEWS_VIEW).filter(Unit.path)
     if actor.employee_id is not None:
         condition = or_(condition, Review.employee_id == actor.employee_id)
@@ -203,9 +270,10 @@ def get_review_for(actor: Actor, review_id: int, *, action: str = "view") -> Loa
         authorize(None, visible=False)
     assert row is not None
     review, employee, unit, period = row
+    led = led_path(review)
     visible = can_view_review(actor, employee.id, unit.path)
-    scoring = visible and can_score(actor, employee.id, unit.path)
-    reopening = visible and can_reopen(actor, employee.id, unit.path)
+    scoring = visible and can_score(actor, employee.id, unit.path, led)
+    reopening = visible and can_reopen(actor, employee.id, unit.path, led)
     own = can_self_assess(actor, employee.id)
     if action == "comment":
         visible = visible or _colleague_may_comment(actor, review, unit)
@@ -228,8 +296,18 @@ def _actor_unit(actor: Actor) -> int | None:
     return db.session.scalar(select(Employee.unit_id).where(Employee.id == actor.employee_id))
 
 
+def led_path(review: Review) -> str | None:
+    """The path of the unit the person heads, when they do (their scorer is a head above it)."""
+    if review.leads_unit_id is None:
+        return None
+    led = db.session.get(Unit, review.leads_unit_id)
+    return led.path if led is not None else None
+
+
 def _colleague_may_comment(actor: Actor, review: Review, unit: Unit) -> bool:
-    return can_comment(actor, review.employee_id, review.unit_id, unit.path, _actor_unit(actor))
+    return can_comment(
+        actor, review.employee_id, review.unit_id, unit.path, _actor_unit(actor), led_path(review)
+    )
 
 
 def reviews_of(actor: Actor, employee_id: int) -> list[tuple[Review, ReviewPeriod]]:
@@ -237,7 +315,7 @@ def reviews_of(actor: Actor, employee_id: int) -> list[tuple[Review, ReviewPerio
     return [
         (r, p)
         for r, _e, _u, p in db.session.execute(
-            _visible(actor)
+            visible_reviews(actor)
             .where(Review.employee_id == employee_id)
             .order_by(ReviewPeriod.starts_on.desc())
         )
@@ -322,6 +400,20 @@ class Dashboard:
     def overdue(self) -> list[DashboardRow]:
         return [row for row in self.rows if row.overdue_items]
 
+    @property
+    def scoring_overdue(self) -> bool:
+        return self.today > self.period.scoring_deadline
+
+    @property
+    def not_scored_late(self) -> list[DashboardRow]:
+        """Not scored, and the scoring deadline has passed."""
+        return self.not_scored if self.scoring_overdue else []
+
+    @property
+    def scored_late(self) -> list[DashboardRow]:
+        """Scored after the scoring deadline."""
+        return [row for row in self.rows if row.review.scored_late]
+
 
 def dashboard(actor: Actor, period: ReviewPeriod, unit: Unit, today: dt.date) -> Dashboard:
     """Who has not submitted, who is not scored, the ratings and overdue items of a period, for
@@ -335,7 +427,7 @@ def dashboard(actor: Actor, period: ReviewPeriod, unit: Unit, today: dt.date) ->
     rows = [
         DashboardRow(review, employee, in_unit, count or 0)
         for review, employee, in_unit, _period, count in db.session.execute(
-            _visible(actor)
+            visible_reviews(actor)
             .add_columns(overdue.c.n)
             .outerjoin(overdue, overdue.c.review_id == Review.id)
             .where(Review.period_id == period.id, in_subtree(Unit.path, unit.path))
@@ -357,10 +449,17 @@ class Reminder:
     #: "plan", "self_assess", "score", "finalise"
     action: str
     due: dt.date | None
+    #: whose review it is (heads' reminders; None for one's own self-assessment)
+    full_name: str | None = None
+    #: the deadline has passed (scoring is still due: it will be marked late)
+    late: bool = False
 
 
-def reminders_for(actor: Actor) -> list[Reminder]:
-    """What the actor must do next: file their self-assessment, plan, score or finalise."""
+def reminders_for(actor: Actor, today: dt.date | None = None) -> list[Reminder]:
+    """What the actor must do next: file their self-assessment (until its deadline); plan,
+    score (once submitted, or once the self-assessment deadline passed without it) or finalise
+    the reviews they score, naming whose. Two queries whatever the number."""
+    now = today or agency_today()
     found: list[Reminder] = []
     if actor.employee_id is not None:
         for review, period in db.session.execute(
@@ -369,28 +468,43 @@ def reminders_for(actor: Actor) -> list[Reminder]:
             .where(
                 Review.employee_id == actor.employee_id,
                 Review.state == ReviewState.SELF_ASSESSMENT.value,
+                ReviewPeriod.self_deadline >= now,
             )
+            .order_by(ReviewPeriod.starts_on, Review.id)
         ):
             found.append(Reminder(review.id, period.title, "self_assess", period.self_deadline))
     scope = Scope.for_actor(actor, Permission.REVIEWS_SCORE)
     if scope.everything or scope.subtree_paths:
         actions = {
             ReviewState.PLANNING.value: "plan",
+            ReviewState.SELF_ASSESSMENT.value: "score",
             ReviewState.SUBMITTED.value: "score",
             ReviewState.SCORED.value: "finalise",
         }
+        led = aliased(Unit)
         query = (
-            select(Review, ReviewPeriod)
+            select(Review, ReviewPeriod, Employee.full_name, Unit.path, led.path)
             .join(ReviewPeriod, ReviewPeriod.id == Review.period_id)
+            .join(Employee, Employee.id == Review.employee_id)
             .join(Unit, Unit.id == Review.unit_id)
-            .where(scope.filter(Unit.path), Review.state.in_(list(actions)))
-            .order_by(ReviewPeriod.starts_on, Review.id)
+            .outerjoin(led, led.id == Review.leads_unit_id)
+            .where(
+                scope.filter(Unit.path),
+                Review.state.in_(list(actions)),
+                ReviewPeriod.state == PeriodState.OPEN.value,
+            )
+            .order_by(ReviewPeriod.starts_on, Unit.path, Employee.search_name, Review.id)
         )
         if actor.employee_id is not None:
             query = query.where(Review.employee_id != actor.employee_id)
-        for review, period in db.session.execute(query):
+        for review, period, name, unit_path, led_unit_path in db.session.execute(query):
+            if review.state == ReviewState.SELF_ASSESSMENT.value and now <= period.self_deadline:
+                continue  # the person is still filing it
+            if not can_score(actor, review.employee_id, unit_path, led_unit_path):
+                continue  # a unit head's review: for the head of the unit above
             due = period.scoring_deadline if review.state != ReviewState.PLANNING.value else None
-            found.append(Reminder(review.id, period.title, actions[review.state], due))
+            late = due is not None and now > due
+            found.append(Reminder(review.id, period.title, actions[review.state], due, name, late))
     return found
 
 
@@ -435,6 +549,28 @@ def annual_ratings(actor: Actor, unit: Unit, year: int) -> list[tuple[AnnualRati
             .order_by(Unit.path, Employee.search_name, Employee.id)
         )
     ]
+
+
+#: years the annual pages and the API accept
+YEARS = range(2000, 2101)
+
+
+def rating_unit_for(actor: Actor, unit_id: int, year: int) -> Unit:
+    """The unit whose year the actor rates: 404 unless it is in their scope (personnel officers
+    of the subtree) and the year is a plausible one."""
+    unit = db.session.get(Unit, unit_id)
+    visible = unit is not None and year in YEARS and can_open_periods(actor, unit.path)
+    return authorize(unit, visible=visible)
+
+
+def annual_for(actor: Actor, annual_id: int) -> tuple[AnnualRating, Unit]:
+    """An annual rating and its unit: 404 unless the actor rates the unit's year."""
+    annual = db.session.get(AnnualRating, annual_id)
+    unit = db.session.get(Unit, annual.unit_id) if annual is not None else None
+    visible = unit is not None and can_open_periods(actor, unit.path)
+    authorize(annual, visible=visible)
+    assert annual is not None and unit is not None
+    return annual, unit
 
 
 def annual_rating_of(employee_id: int, year: int) -> AnnualRating | None:

@@ -87,6 +87,15 @@ class PeriodOpen(InputSchema):
     scoring_deadline = Date(required=True)
 
 
+class PeriodDeadlines(InputSchema):
+    """Move a period's deadlines later, saying why (audited)."""
+
+    self_deadline = Date(required=True)
+    scoring_deadline = Date(required=True)
+    reason = _text(2000)
+    version = _version()
+
+
 # The work plan ---------------------------------------------------------------------------------
 
 
@@ -297,6 +306,9 @@ class ReviewPeriodOut(Schema):
     state = fields.String()
     #: the account that opened it
     opened_by = fields.Integer()
+    #: when and by whom it was closed (read-only since)
+    closed_at = fields.DateTime(allow_none=True)
+    closed_by = fields.Integer(allow_none=True)
 
 
 class SkippedOut(Schema):
@@ -331,6 +343,8 @@ class ReviewSummaryOut(Schema):
     final_rating = fields.String(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
     scored_at = fields.DateTime(allow_none=True)
+    #: scored after the period's scoring deadline
+    scored_late = fields.Boolean()
     finalised_at = fields.DateTime(allow_none=True)
 
 
@@ -399,6 +413,8 @@ class DashboardRowOut(Schema):
     final_rating = fields.String(allow_none=True)
     #: items past their deadline with nothing delivered
     overdue_items = fields.Integer()
+    #: scored after the scoring deadline
+    scored_late = fields.Boolean()
 
 
 class DashboardOut(Schema):
@@ -414,6 +430,10 @@ class DashboardOut(Schema):
     not_submitted = fields.List(fields.Integer())
     not_scored = fields.List(fields.Integer())
     overdue = fields.List(fields.Integer())
+    #: the scoring deadline has passed
+    scoring_overdue = fields.Boolean()
+    #: ids of the reviews scored after the deadline
+    scored_late = fields.List(fields.Integer())
 
 
 class AnnualRatingOut(Schema):
@@ -442,3 +462,62 @@ class AnnualRatingOut(Schema):
     final_rating = fields.String(allow_none=True)
     finalised = fields.Boolean()
     finalised_at = fields.DateTime(allow_none=True)
+    #: finalised after the scheme's annual deadline
+    finalised_late = fields.Boolean()
+
+
+# The year, through the API (compute, decide, adjust, the cap report, finalise)
+
+
+class AnnualRatingRowOut(AnnualRatingOut):
+    #: the person rated
+    full_name = fields.String()
+
+
+class AnnualListOut(Schema):
+    unit_id = fields.Integer()
+    year = fields.Integer()
+    #: the day the scheme wants the year's ratings by (15 December under Nghị định 335/2025)
+    deadline = fields.Date(allow_none=True)
+    items = fields.List(fields.Nested(AnnualRatingRowOut))
+
+
+class CapMemberOut(Schema):
+    annual_id = fields.Integer()
+    employee_id = fields.Integer()
+    full_name = fields.String()
+    average = _decimal()
+
+
+class CapGroupOut(Schema):
+    agency_id = fields.Integer()
+    agency_name = fields.String()
+    task_group = fields.String()
+    #: how many are rated at the level the cap counts from ("good")
+    counted = fields.Integer()
+    #: how many may be rated at the top
+    allowed = fields.Integer()
+    #: how many are rated at the top
+    rated = fields.Integer()
+    #: how many too many (0: within the cap)
+    excess = fields.Integer()
+    over = fields.Boolean()
+    #: those rated at the top, lowest average first (the first to reconsider)
+    top = fields.List(fields.Nested(CapMemberOut))
+
+
+class CapReportOut(Schema):
+    unit_id = fields.Integer()
+    year = fields.Integer()
+    groups = fields.List(fields.Nested(CapGroupOut))
+
+
+class AnnualFinalisedOut(Schema):
+    unit_id = fields.Integer()
+    year = fields.Integer()
+    #: ids of the annual ratings locked now
+    finalised = fields.List(fields.Integer())
+    #: groups over the cap: their ratings stay drafts until someone is rated lower
+    over_cap = fields.List(fields.Nested(CapGroupOut))
+    #: ids left as drafts (not decided yet, or the caller's own)
+    left = fields.List(fields.Integer())

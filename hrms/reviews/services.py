@@ -30,6 +30,7 @@ from hrms.reviews.models import (
     PERSONNEL_KINDS,
     AnnualRating,
     EvaluationScheme,
+    PeriodState,
     Review,
     ReviewComment,
     ReviewItem,
@@ -55,6 +56,7 @@ from positions.models import PositionOutput, PositionTask, UnitPosition
 
 STALE = _l("This review was changed by someone else since you opened it. Reload the page.")
 STALE_ANNUAL = _l("This annual rating was changed by someone else. Reload the page.")
+STALE_PERIOD = _l("This period was changed by someone else since you opened it. Reload the page.")
 FINALISED = _l("This review is finalised; reopen it first to change it.")
 #: a delivered quantity above this many times the assigned one must be confirmed
 ABSURD_FACTOR = Decimal(10)
@@ -245,6 +247,18 @@ def _editable(review: Review) -> None:
         raise DomainError(FORM, FINALISED)
 
 
+def _period_open(period: ReviewPeriod) -> None:
+    """A closed period is read-only: plans, self-assessments, scores, comments, deadlines."""
+    if period.state == PeriodState.CLOSED.value:
+        raise DomainError(
+            FORM,
+            _l(
+                "The period %(title)s is closed; its reviews can no longer change.",
+                title=period.title,
+            ),
+        )
+
+
 def _touch(review: Review) -> None:
     """Changes to items count as changes to the review: its version moves on."""
     review.updated_at = utcnow()
@@ -273,6 +287,7 @@ def save_plan(actor: Actor, loaded: queries.Loaded, data: Mapping[str, Any]) -> 
     review = loaded.review
     if not loaded.can_score:
         raise DomainError(FORM, _l("You may not plan this review."))
+    _period_open(loaded.period)
     check_version(review, data["version"], STALE)
     _editable(review)
     if review.state not in (ReviewState.PLANNING.value, ReviewState.SELF_ASSESSMENT.value):
@@ -330,6 +345,7 @@ def open_self_assessment(actor: Actor, loaded: queries.Loaded, version: int) -> 
     review = loaded.review
     if not loaded.can_score:
         raise DomainError(FORM, _l("You may not plan this review."))
+    _period_open(loaded.period)
     check_version(review, version, STALE)
     _editable(review)
     if review.state != ReviewState.PLANNING.value:
@@ -340,6 +356,100 @@ def open_self_assessment(actor: Actor, loaded: queries.Loaded, version: int) -> 
     review.state = ReviewState.SELF_ASSESSMENT.value
     flush_or_conflict(STALE)
     return review
+
+
+def _period_in_scope(actor: Actor, period: ReviewPeriod) -> Unit:
+    unit = db.session.get(Unit, period.unit_id)
+    if unit is None or not can_open_periods(actor, unit.path):
+        raise DomainError(FORM, _l("Only the personnel officers of the unit manage this period."))
+    return unit
+
+
+def close_period(actor: Actor, period: ReviewPeriod, version: int) -> ReviewPeriod:
+    """Close a period once every review of it is finalised; refused with the names of those
+    that are not. A closed period is read-only."""
+    _period_in_scope(actor, period)
+    _period_open(period)
+    check_version(period, version, STALE_PERIOD)
+    waiting = queries.unfinalised_reviews(period)
+    if waiting:
+        shown_names = ", ".join(
+            f"{employee.full_name} ({review.state_label})" for review, employee in waiting[:20]
+        )
+        more = len(waiting) - 20
+        raise DomainError(
+            FORM,
+            _l(
+                "The period cannot be closed: %(count)s reviews are not finalised: %(names)s.",
+                count=len(waiting),
+                names=shown_names + (f" … (+{more})" if more > 0 else ""),
+            ),
+        )
+    period.state = PeriodState.CLOSED.value
+    period.closed_at = utcnow()
+    period.closed_by = actor.id
+    flush_or_conflict(STALE_PERIOD)
+    return period
+
+
+def extend_deadlines(actor: Actor, period: ReviewPeriod, data: Mapping[str, Any]) -> ReviewPeriod:
+    """Move a period's deadlines later, saying why (kept in the audit log). Deadlines are never
+    brought forward: people planned their work on them.
+
+    ``data``: version, self_deadline, scoring_deadline, reason."""
+    _period_in_scope(actor, period)
+    _period_open(period)
+    check_version(period, data["version"], STALE_PERIOD)
+    errors = _Errors()
+    self_deadline, scoring_deadline = data["self_deadline"], data["scoring_deadline"]
+    if self_deadline < period.self_deadline:
+        errors.add(
+            "self_deadline",
+            _l(
+                "A deadline can only be moved later than %(date)s.",
+                date=dates.format_date(period.self_deadline),
+            ),
+        )
+    if scoring_deadline < period.scoring_deadline:
+        errors.add(
+            "scoring_deadline",
+            _l(
+                "A deadline can only be moved later than %(date)s.",
+                date=dates.format_date(period.scoring_deadline),
+            ),
+        )
+    elif scoring_deadline < self_deadline:
+        errors.add(
+            "scoring_deadline",
+            _l("The scoring deadline cannot come before the self-assessment deadline."),
+        )
+    if (self_deadline, scoring_deadline) == (period.self_deadline, period.scoring_deadline):
+        errors.add("self_deadline", _l("Give a later date for at least one deadline."))
+    reason = str(data.get("reason") or "").strip()
+    if len(reason) < 10:
+        errors.add("reason", _l("Say why the deadlines move (at least 10 characters)."))
+    errors.raise_any()
+    before = {
+        "self_deadline": period.self_deadline.isoformat(),
+        "scoring_deadline": period.scoring_deadline.isoformat(),
+    }
+    period.self_deadline, period.scoring_deadline = self_deadline, scoring_deadline
+    record_event(
+        db.session(),
+        "reviews.deadlines_extended",
+        "review_periods",
+        period.id,
+        {
+            "reason": reason,
+            "before": before,
+            "after": {
+                "self_deadline": self_deadline.isoformat(),
+                "scoring_deadline": scoring_deadline.isoformat(),
+            },
+        },
+    )
+    flush_or_conflict(STALE_PERIOD)
+    return period
 
 
 # Self-assessment -------------------------------------------------------------------------------
@@ -373,6 +483,7 @@ def _self_assessment_open(loaded: queries.Loaded) -> None:
     review = loaded.review
     if not loaded.own:
         raise DomainError(FORM, _l("Only the person reviewed fills in the self-assessment."))
+    _period_open(loaded.period)
     _editable(review)
     if review.state == ReviewState.PLANNING.value:
         raise DomainError(FORM, _l("The work plan is not ready yet."))
@@ -542,6 +653,7 @@ def score_review(actor: Actor, loaded: queries.Loaded, data: Mapping[str, Any]) 
         raise DomainError(FORM, _l("Nobody scores their own review."))
     if not loaded.can_score:
         raise DomainError(FORM, _l("You may not score this review."))
+    _period_open(loaded.period)
     check_version(review, data["version"], STALE)
     _editable(review)
     if review.state == ReviewState.PLANNING.value:
@@ -601,6 +713,8 @@ def score_review(actor: Actor, loaded: queries.Loaded, data: Mapping[str, Any]) 
     review.state = ReviewState.SCORED.value
     review.reviewer_id = actor.id
     review.scored_at = utcnow()
+    # allowed after the deadline (the review must still be scored), but shown as late
+    review.scored_late = today() > loaded.period.scoring_deadline
     _touch(review)
     flush_or_conflict(STALE)
     return review
@@ -692,6 +806,7 @@ def finalise(actor: Actor, loaded: queries.Loaded, version: int) -> Review:
         raise DomainError(FORM, _l("Nobody finalises their own review."))
     if not loaded.can_score:
         raise DomainError(FORM, _l("You may not finalise this review."))
+    _period_open(loaded.period)
     check_version(review, version, STALE)
     _editable(review)
     if review.state != ReviewState.SCORED.value:
@@ -710,6 +825,7 @@ def reopen(actor: Actor, loaded: queries.Loaded, data: Mapping[str, Any]) -> Rev
     review = loaded.review
     if is_own(actor, review.employee_id) or not loaded.can_reopen:
         raise DomainError(FORM, _l("You may not reopen this review."))
+    _period_open(loaded.period)
     check_version(review, data["version"], STALE)
     if review.state != ReviewState.FINALISED.value:
         raise DomainError(FORM, _l("Only a finalised review can be reopened."))
@@ -740,6 +856,7 @@ def reopen(actor: Actor, loaded: queries.Loaded, data: Mapping[str, Any]) -> Rev
 def add_comment(actor: Actor, loaded: queries.Loaded, body: str) -> ReviewComment:
     if not queries.may_comment(actor, loaded):
         raise DomainError(FORM, _l("Only colleagues of the unit may comment on this review."))
+    _period_open(loaded.period)
     text = (body or "").strip()
     if not text:
         raise DomainError("body", _l("Write the comment."))
@@ -768,6 +885,13 @@ def _disciplined_in(employee_ids: Sequence[int], year: int) -> set[int]:
             )
         )
     )
+
+
+def annual_deadline(rules: SchemeRules, year: int) -> dt.date:
+    """The day the year's annual ratings are due under the scheme (15 December under Nghị định
+    335/2025)."""
+    month, day = rules.annual_deadline
+    return dt.date(year, month, day)
 
 
 def _manageable_unit(actor: Actor, unit_id: int) -> Unit:
@@ -997,6 +1121,10 @@ def finalise_annual(actor: Actor, unit_id: int, year: int) -> AnnualOutcome:
         annual.finalised = True
         annual.finalised_by = actor.id
         annual.finalised_at = now
+        scheme = db.session.get(EvaluationScheme, annual.scheme_id)
+        assert scheme is not None
+        # allowed after the deadline (salary raises need the rating), but shown as late
+        annual.finalised_late = today() > annual_deadline(scheme.parsed, annual.year)
         outcome.finalised.append(annual)
     db.session.flush()
     return outcome

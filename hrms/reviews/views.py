@@ -21,13 +21,14 @@ from sqlalchemy import select
 from hrms.core.dates import format_date
 from hrms.core.dates import today as agency_today
 from hrms.core.forms import submit
-from hrms.core.security import Permission, Scope, authorize, requires
+from hrms.core.security import Permission, Scope, requires
 from hrms.employees.models import Employee
 from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.reviews import queries, services
 from hrms.reviews.forms import (
     CommentForm,
+    DeadlinesForm,
     PeriodOpenForm,
     PlanForm,
     ReopenForm,
@@ -43,9 +44,10 @@ from hrms.reviews.models import (
     ReviewPeriod,
     ReviewState,
 )
-from hrms.reviews.policies import can_view_review
+from hrms.reviews.policies import can_open_periods, can_view_review
 from hrms.reviews.schemas import (
     CommentAdd,
+    PeriodDeadlines,
     PeriodOpen,
     PlanSave,
     ReviewReopen,
@@ -94,48 +96,13 @@ def review_rating(value: str | None) -> str:
 # Periods ---------------------------------------------------------------------------------------
 
 
-def _periods(actor: Any) -> list[tuple[ReviewPeriod, Unit]]:
-    """Periods of units the actor reads, and those holding reviews they read (a head sees the
-    department's period for their division), latest first."""
-    found = {period.id: (period, unit) for period, unit in queries.periods_for(actor)}
-    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
-    if not scope.everything:
-        reviewed = Unit.__table__.alias("reviewed")
-        for period, unit in db.session.execute(
-            select(ReviewPeriod, Unit)
-            .join(Unit, Unit.id == ReviewPeriod.unit_id)
-            .join(Review, Review.period_id == ReviewPeriod.id)
-            .join(reviewed, reviewed.c.id == Review.unit_id)
-            .where(scope.filter(reviewed.c.path))
-            .distinct()
-        ):
-            found.setdefault(period.id, (period, unit))
-    return sorted(found.values(), key=lambda row: (row[0].starts_on, row[0].id), reverse=True)
-
-
-def _period_for(actor: Any, period_id: int) -> tuple[ReviewPeriod, Unit]:
-    """The period and its unit: 404 unless the actor reads the unit or a unit under it."""
-    row = db.session.execute(
-        select(ReviewPeriod, Unit)
-        .join(Unit, Unit.id == ReviewPeriod.unit_id)
-        .where(ReviewPeriod.id == period_id)
-    ).first()
-    scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
-    visible = row is not None and (
-        scope.covers(row[1].path) or any(p.startswith(row[1].path) for p in scope.subtree_paths)
-    )
-    authorize(row, visible=visible)
-    assert row is not None
-    return row[0], row[1]
-
-
 @blueprint.get("/periods")
 @requires(Permission.REVIEWS_VIEW)
 def list_periods() -> ResponseReturnValue:
     opening = Scope.for_actor(current_user, Permission.REVIEWS_OPEN)
     return render_template(
         "reviews/period_list.html",
-        periods=_periods(current_user),
+        periods=queries.visible_periods(current_user),
         can_open=opening.everything or bool(opening.subtree_paths),
     )
 
@@ -194,7 +161,13 @@ def open_period() -> ResponseReturnValue:
 def show_period(period_id: int) -> ResponseReturnValue:
     """Who has not submitted, who is not scored, the ratings and the overdue items, unit by
     unit (``?unit_id=`` narrows it to one unit's subtree)."""
-    period, unit = _period_for(current_user, period_id)
+    return _period_page(period_id)
+
+
+def _period_page(period_id: int, status: int = 200, **failed: Any) -> ResponseReturnValue:
+    """The dashboard, with the officer's forms to close the period and move its deadlines (a
+    refused one comes back with its messages)."""
+    period, unit = queries.period_for(current_user, period_id)
     chosen = unit
     wanted = request.args.get("unit_id", type=int)
     if wanted is not None and wanted != unit.id:
@@ -206,6 +179,20 @@ def show_period(period_id: int) -> ResponseReturnValue:
     units: dict[int, Unit] = {}
     for row in board.rows:
         units.setdefault(row.unit.id, row.unit)
+    forms: dict[str, Any] = {}
+    if not period.closed and can_open_periods(current_user, unit.path):
+        forms["close"] = failed.get("close") or _period_version_form(period)
+        deadlines = failed.get("deadlines")
+        if deadlines is None:
+            deadlines = DeadlinesForm(
+                formdata=None,
+                data={
+                    "version": str(period.version),
+                    "self_deadline": period.self_deadline,
+                    "scoring_deadline": period.scoring_deadline,
+                },
+            )
+        forms["deadlines"] = deadlines
     return render_template(
         "reviews/period_show.html",
         board=board,
@@ -215,7 +202,50 @@ def show_period(period_id: int) -> ResponseReturnValue:
         units=list(units.values()),
         ratings=list(Rating),
         states=list(ReviewState),
+        forms=forms,
+    ), status
+
+
+def _period_version_form(period: ReviewPeriod) -> VersionForm:
+    form = VersionForm(formdata=None)
+    form.version.data = str(period.version)
+    return form
+
+
+@blueprint.post("/periods/<int:period_id>/close")
+@requires(Permission.REVIEWS_OPEN)
+def close_period(period_id: int) -> ResponseReturnValue:
+    """Close the period once every review is finalised; refused with who is not."""
+    period, _unit = queries.period_for(current_user, period_id, manage=True)
+    form = VersionForm()
+    done = submit(
+        form,
+        VersionOnly(),
+        lambda data: services.close_period(current_user, period, data["version"]),
     )
+    if done is not None:
+        flash(
+            _("Period %(title)s is closed; its reviews are read-only.", title=done.title), "success"
+        )
+        return redirect(url_for("reviews.show_period", period_id=period_id), 303)
+    return _period_page(period_id, form.status, close=form)
+
+
+@blueprint.post("/periods/<int:period_id>/deadlines")
+@requires(Permission.REVIEWS_OPEN)
+def extend_deadlines(period_id: int) -> ResponseReturnValue:
+    """Move the deadlines later, saying why (audited)."""
+    period, _unit = queries.period_for(current_user, period_id, manage=True)
+    form = DeadlinesForm()
+    done = submit(
+        form,
+        PeriodDeadlines(),
+        lambda data: services.extend_deadlines(current_user, period, data),
+    )
+    if done is not None:
+        flash(_("The deadlines of period %(title)s are moved.", title=done.title), "success")
+        return redirect(url_for("reviews.show_period", period_id=period_id), 303)
+    return _period_page(period_id, form.status, deadlines=form)
 
 
 # One's own reviews -----------------------------------------------------------------------------
@@ -229,7 +259,7 @@ def my_reviews() -> ResponseReturnValue:
     return render_template(
         "reviews/review_mine.html",
         reviews=queries.reviews_of(current_user, current_user.employee_id),
-        reminders=queries.reminders_for(current_user),
+        reminders=queries.reminders_for(current_user, services.today()),
     )
 
 
@@ -280,6 +310,7 @@ def _page(loaded: queries.Loaded, status: int = 200, **failed: Any) -> ResponseR
     rules = loaded.scheme.parsed
     now = services.today()
     reader = loaded.own or can_view_review(current_user, loaded.employee.id, loaded.unit.path)
+    open_period = not period.closed
     may = {
         "plan": loaded.can_score and state in (ReviewState.PLANNING, ReviewState.SELF_ASSESSMENT),
         "open_self": loaded.can_score and state is ReviewState.PLANNING,
@@ -293,6 +324,8 @@ def _page(loaded: queries.Loaded, status: int = 200, **failed: Any) -> ResponseR
         "reopen": loaded.can_reopen and state is ReviewState.FINALISED,
         "comment": queries.may_comment(current_user, loaded),
     }
+    # a closed period is read-only: no form at all (the services refuse them too)
+    may = {action: allowed and open_period for action, allowed in may.items()}
     forms: dict[str, Any] = {}
     if may["plan"] or "plan" in failed:
         forms["plan"] = failed.get("plan") or _plan_form(loaded)
@@ -331,6 +364,7 @@ def _page(loaded: queries.Loaded, status: int = 200, **failed: Any) -> ResponseR
             comments=queries.comments_for(current_user, loaded) if reader else [],
             weights_total=sum((item.weight for item in review.items), 0),
             self_deadline_passed=now > period.self_deadline,
+            scoring_deadline_passed=now > period.scoring_deadline,
             reason_label=_reason_label,
             rating_label=_rating_label,
             format_date=format_date,

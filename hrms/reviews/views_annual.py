@@ -61,7 +61,7 @@ def vn_number(value: Any) -> str:
 
 
 #: years the annual pages accept
-YEARS = range(2000, 2101)
+YEARS = queries.YEARS
 
 
 def _reasons(codes: list[str]) -> list[str]:
@@ -105,18 +105,11 @@ def _rating_units(actor: Any) -> list[Unit]:
 
 def _unit_for(actor: Any, unit_id: int, year: int) -> Unit:
     """The unit whose year the actor rates: 404 unless it is in their scope."""
-    unit = db.session.get(Unit, unit_id)
-    visible = unit is not None and year in YEARS and can_open_periods(actor, unit.path)
-    return authorize(unit, visible=visible)
+    return queries.rating_unit_for(actor, unit_id, year)
 
 
 def _annual_for(actor: Any, annual_id: int) -> tuple[AnnualRating, Unit]:
-    annual = db.session.get(AnnualRating, annual_id)
-    unit = db.session.get(Unit, annual.unit_id) if annual is not None else None
-    visible = unit is not None and can_open_periods(actor, unit.path)
-    authorize(annual, visible=visible)
-    assert annual is not None and unit is not None
-    return annual, unit
+    return queries.annual_for(actor, annual_id)
 
 
 @blueprint.get("/annual/")
@@ -188,6 +181,10 @@ def _annual_page(
         action_form=AnnualActionForm(),
         reasons=_reasons,
         rating_labels={r.value: str(RATING_LABELS[r]) for r in Rating},
+        deadline=(
+            services.annual_deadline(schemes[rows[0][0].scheme_id].parsed, year) if rows else None
+        ),
+        today=services.today(),
     ), status
 
 
@@ -347,17 +344,9 @@ def _period_for(actor: Any, period_id: int) -> tuple[ReviewPeriod, Unit]:
     """The period and the unit the document covers: ``?unit_id=`` when it is under the period's
     unit and the actor reads it, else the period's unit when the actor reads it all, else the
     outermost unit of the actor's scope under it (404 if none)."""
-    row = db.session.execute(
-        select(ReviewPeriod, Unit)
-        .join(Unit, Unit.id == ReviewPeriod.unit_id)
-        .where(ReviewPeriod.id == period_id)
-    ).first()
+    period, unit = queries.period_for(actor, period_id)
     scope = Scope.for_actor(actor, Permission.REVIEWS_VIEW)
-    inside = [p for p in scope.subtree_paths if row is not None and p.startswith(row[1].path)]
-    visible = row is not None and (scope.covers(row[1].path) or bool(inside))
-    authorize(row, visible=visible)
-    assert row is not None
-    period, unit = row[0], row[1]
+    inside = [p for p in scope.subtree_paths if p.startswith(unit.path)]
     asked = request.args.get("unit_id", type=int)
     chosen = db.session.get(Unit, asked) if asked is not None else None
     if chosen is not None and chosen.path.startswith(unit.path) and scope.covers(chosen.path):

@@ -97,6 +97,7 @@ def load(actor: Any, review: Review, action: str = "view") -> queries.Loaded:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     current = Clock(dt.date(2026, 3, 20))
     monkeypatch.setattr(services, "today", lambda: current.now)
+    monkeypatch.setattr(queries, "agency_today", lambda: current.now)
     return current
 
 

@@ -18,7 +18,7 @@ from flask import Flask, g
 from flask_babel import force_locale
 
 from hrms.extensions import db
-from hrms.reviews import services
+from hrms.reviews import queries, services
 from hrms.reviews.models import Review
 from tests.reviews import conftest as reviews_conftest
 from tests.reviews.conftest import Clock, Reviews
@@ -60,6 +60,7 @@ def pages_fixture(app: Flask, world: Any, client: Any, monkeypatch: pytest.Monke
     """Import it as ``pages_fixture`` (the tests then ask for ``pages``)."""
     clock = Clock(dt.date(2026, 3, 20))
     monkeypatch.setattr(services, "today", lambda: clock.now)
+    monkeypatch.setattr(queries, "agency_today", lambda: clock.now)
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     with app.test_request_context():
         g.use_test_session = True
