@@ -22,6 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(import_dossiers)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _fail(error: DomainError | ValidationFailed) -> None:
@@ -137,3 +139,41 @@ def import_dossiers(path: str, dry_run: bool, actor_name: str | None) -> None:
     if not report.ok:
         raise click.ClickException(f"{summary}. Nothing was saved.")
     click.echo(f"{summary}. " + ("Dry run: nothing was saved." if dry_run else "Saved."))
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(file_okay=False, writable=True))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Back up the database and the uploaded files into PATH (a new folder), while the app runs."""
+    from pathlib import Path
+
+    from hrms.core.backup import BackupError, backup
+
+    settings = current_settings()
+    try:
+        manifest = backup(settings.database_url, settings.storage_path, Path(path), click.echo)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {path} (manifest.json lists {len(manifest['tables'])} tables).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, readable=True))
+@click.option(
+    "--force", is_flag=True, help="Replace a database or storage folder that already holds data."
+)
+@with_appcontext
+def restore_command(path: str, force: bool) -> None:
+    """Restore a backup made by `backup` (stop the app first), then check every checksum."""
+    from pathlib import Path
+
+    from hrms.core.backup import BackupError, restore
+
+    settings = current_settings()
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(Path(path), settings.database_url, settings.storage_path, force, click.echo)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None

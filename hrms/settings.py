@@ -45,6 +45,15 @@ class Settings:
     sign_in_rate_limit: str
     storage_path: Path
     max_upload_mb: int
+    #: PostgreSQL connection pool of each worker process (pre-pinged, recycled)
+    db_pool_size: int = 5
+    db_max_overflow: int = 10
+    #: seconds to wait for a database connection before answering 503
+    db_connect_timeout: int = 5
+    #: trusted reverse proxies in front (nginx: 1) whose X-Forwarded-* headers are believed
+    proxy_count: int = 0
+    #: level of the application's log (one line per request at INFO)
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], default_instance_path: Path) -> Settings:
@@ -64,6 +73,11 @@ class Settings:
             sign_in_rate_limit=_rate(environ, "HRMS_SIGN_IN_RATE_LIMIT", "10 per minute"),
             storage_path=Path(environ.get("HRMS_STORAGE_PATH") or instance_path / "files"),
             max_upload_mb=_int(environ, "HRMS_MAX_UPLOAD_MB", 10, 1, 200),
+            db_pool_size=_int(environ, "HRMS_DB_POOL_SIZE", 5, 1, 100),
+            db_max_overflow=_int(environ, "HRMS_DB_MAX_OVERFLOW", 10, 0, 100),
+            db_connect_timeout=_int(environ, "HRMS_DB_CONNECT_TIMEOUT", 5, 1, 60),
+            proxy_count=_int(environ, "HRMS_PROXY_COUNT", 0, 0, 5),
+            log_level=_log_level(environ),
         )
 
 
@@ -148,6 +162,16 @@ def _rate(environ: Mapping[str, str], name: str, default: str) -> str:
         parse_many(value)
     except ValueError:
         raise SettingsError(name, f"is not a rate such as '10 per minute', not {value!r}") from None
+    return value
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(environ: Mapping[str, str]) -> str:
+    value = (environ.get("HRMS_LOG_LEVEL") or "INFO").strip().upper()
+    if value not in LOG_LEVELS:
+        raise SettingsError("HRMS_LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}")
     return value
 
 

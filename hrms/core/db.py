@@ -94,7 +94,22 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+#: requests that may read before they write; the rest read (an audit line of a view at most)
+_WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Any) -> None:
+    """A request that changes data takes SQLite's write lock when its transaction starts
+    (waiting up to the busy timeout for another worker's write to finish): taken later, at the
+    first write, it would fail at once if another worker had committed since this one read. Reads
+    keep a plain (deferred) transaction, so they never wait; the rare one that writes (an audit
+    line) and finds its snapshot stale is run again by :class:`hrms.core.ops.RequestLog`."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
+
+
+def _writing_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in _WRITE_METHODS
