@@ -20,6 +20,7 @@ from hrms.core.pdf import para, render, styles, table, text
 from hrms.extensions import db
 from positions.models import (
     UNITS,
+    CompetencyVersion,
     PlanState,
     PositionGroup,
     PositionOutput,
@@ -47,7 +48,12 @@ FAMILY_NAMES = {
     "leadership": "Năng lực lãnh đạo, quản lý",
 }
 TASK_HEADER = (
-    "STT", "Công việc", "Sản phẩm đầu ra", "Đơn vị tính", "Hệ số quy đổi", "Số lượng/tháng"
+    "STT",
+    "Công việc",
+    "Sản phẩm đầu ra",
+    "Đơn vị tính",
+    "Hệ số quy đổi",
+    "Số lượng/tháng",
 )
 #: what an empty section says on the printed document
 NOT_STATED = "(chưa xác định)"
@@ -72,7 +78,8 @@ def load_plan(plan_id: int) -> PlanDocument:
             .selectinload(PositionTask.outputs),
             selectinload(PositionPlan.positions)
             .selectinload(UnitPosition.requirements)
-            .selectinload(PositionRequirement.competency_version),
+            .selectinload(PositionRequirement.competency_version)
+            .selectinload(CompetencyVersion.competency),
             selectinload(PositionPlan.positions).selectinload(UnitPosition.rank_limits),
         )
     ).one()
@@ -260,4 +267,3 @@ def plan_pdf(document: PlanDocument, *, with_annexes: bool = True) -> tuple[byte
             story += _job_description(position, document)
     content = render(story, title=f"Đề án vị trí việc làm - {document.unit_name}")
     return content, f"de-an-vi-tri-viec-lam-v{plan.number}.pdf"
-

@@ -687,8 +687,7 @@ def add_from_catalogue(
         "objective": framework.objective,
         "tasks": tasks,
         "requirements": [
-            {"competency_version_id": r.version.id, "level": r.level}
-            for r in defaults.requirements
+            {"competency_version_id": r.version.id, "level": r.level} for r in defaults.requirements
         ],
     }
     return _create_position(actor, plan, payload, framework_position_id=framework.id)

@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 
 from hrms.codes.queries import entries as code_entries
 from hrms.core.audit import record_event
@@ -44,7 +50,7 @@ from hrms.employees.policies import (
     can_create_employees,
     can_edit_employee,
     can_place_in_unit,
-    can_view_sensitive,
+    is_own,
 )
 from hrms.employees.schemas import EmployeeCreate, EmployeePatch
 from hrms.employees.services import CODED_FIELDS
@@ -409,29 +415,34 @@ def import_rows(
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check and apply every row inside a savepoint; keep the changes only when every row
-    passed and this is not a dry run. The caller commits (the request wrapper, the command)."""
+    passed and this is not a dry run. The caller commits (the request wrapper, the command).
+
+    New dossiers are written in groups (``services.Batch``), the numbers they may collide with
+    read once. Should the database refuse a group that passed every check, the import starts
+    again row by row, each row in its own savepoint, to tell which row it refused."""
     report = ImportReport(rows=len(sheet.rows), dry_run=dry_run)
     if not can_create_employees(actor):
         report.problems.append(Problem(0, "", str(_l("You may not create dossiers."))))
         return report
     lookups = Lookups.load()
-    ids = [
-        _convert_cell(COLUMN_BY_FIELD["national_id"], row.cells["national_id"], lookups, actor)[0]
-        if "national_id" in row.cells
-        else None
-        for row in sheet.rows
-    ]
+    ids = _column_values(sheet, "national_id", lookups, actor)
     rows_of: dict[str, list[int]] = {}
     for row, national_id in zip(sheet.rows, ids, strict=True):
         if national_id:
             rows_of.setdefault(national_id, []).append(row.number)
-    existing = _existing(rows_of)
+    insurance = _column_values(sheet, "social_insurance_number", lookups, actor)
+    taken = services.TakenNumbers.load(rows_of, (number for number in insurance if number))
     savepoint = db.session.begin_nested()
     try:
-        for row, national_id in zip(sheet.rows, ids, strict=True):
-            _import_row(actor, row, national_id, rows_of, existing, lookups, report)
-            if progress is not None:
-                progress(1)
+        try:
+            batch = services.Batch(taken)
+            _import_all(actor, sheet, ids, rows_of, lookups, report, progress, batch)
+            batch.flush()
+        except IntegrityError:
+            savepoint.rollback()
+            report = ImportReport(rows=len(sheet.rows), dry_run=dry_run)
+            savepoint = db.session.begin_nested()
+            _import_all(actor, sheet, ids, rows_of, lookups, report, None, None)
     except BaseException:
         savepoint.rollback()
         raise
@@ -447,6 +458,32 @@ def import_rows(
     else:
         savepoint.rollback()
     return report
+
+
+def _column_values(sheet: Sheet, name: str, lookups: Lookups, actor: Actor) -> list[Any]:
+    """The converted cells of one column, row by row (None where empty)."""
+    column = COLUMN_BY_FIELD[name]
+    return [
+        _convert_cell(column, row.cells[name], lookups, actor)[0] if name in row.cells else None
+        for row in sheet.rows
+    ]
+
+
+def _import_all(
+    actor: Actor,
+    sheet: Sheet,
+    ids: list[str | None],
+    rows_of: dict[str, list[int]],
+    lookups: Lookups,
+    report: ImportReport,
+    progress: Callable[[int], None] | None,
+    batch: services.Batch | None,
+) -> None:
+    existing = _existing(rows_of)
+    for row, national_id in zip(sheet.rows, ids, strict=True):
+        _import_row(actor, row, national_id, rows_of, existing, lookups, report, batch)
+        if progress is not None:
+            progress(1)
 
 
 class _RowErrors(dict[str, list[str]]):
@@ -484,6 +521,7 @@ def _import_row(
     existing: dict[str, Employee],
     lookups: Lookups,
     report: ImportReport,
+    batch: services.Batch | None,
 ) -> None:
     errors = _RowErrors()
     data: dict[str, Any] = {}
@@ -501,9 +539,9 @@ def _import_row(
     employee = existing.get(national_id) if national_id else None
     try:
         if employee is None:
-            _create(actor, data, errors, lookups, report)
+            _create(actor, data, errors, lookups, report, batch)
         else:
-            _update(actor, employee, data, errors, lookups, report)
+            _update(actor, employee, data, errors, lookups, report, batch)
     except (ValidationFailed, DomainError) as refusal:
         errors.merge(refusal)
     for name, messages in errors.items():
@@ -512,7 +550,12 @@ def _import_row(
 
 
 def _create(
-    actor: Actor, data: dict[str, Any], errors: _RowErrors, lookups: Lookups, report: ImportReport
+    actor: Actor,
+    data: dict[str, Any],
+    errors: _RowErrors,
+    lookups: Lookups,
+    report: ImportReport,
+    batch: services.Batch | None,
 ) -> None:
     # the schema leaves required-ness of the identity to the service, which expects the keys
     for name in (*REQUIRED_ON_CREATE, "unit_id"):
@@ -525,7 +568,11 @@ def _create(
         return
     if errors:
         return
-    _apply(lambda: services.create_employee(actor, loaded))
+    if batch is None:
+        _apply(lambda: services.create_employee(actor, loaded))
+    else:
+        # the service checks everything before it writes: a refused row leaves nothing behind
+        services.create_employee(actor, loaded, batch)
     report.created += 1
 
 
@@ -536,6 +583,7 @@ def _update(
     errors: _RowErrors,
     lookups: Lookups,
     report: ImportReport,
+    batch: services.Batch | None,
 ) -> None:
     """Only the columns given change; a row that changes nothing counts as unchanged."""
     if not can_edit_employee(actor, employee.unit.path):
@@ -563,7 +611,11 @@ def _update(
     version = employee.version
     _apply(
         lambda: services.patch_employee(
-            actor, employee, employee.unit, {**changed, "version": version}
+            actor,
+            employee,
+            employee.unit,
+            {**changed, "version": version},
+            batch.taken if batch else None,
         )
     )
     if employee.version != version:
@@ -693,24 +745,104 @@ def _cell_value(employee: Employee, column: Column) -> Any:
 def export_workbook(actor: Actor, filters: dict[str, Any]) -> bytes:
     """The dossiers of the list page's filters, in the template's columns (so the file can be
     edited and imported again), then unit name and status. Sensitive columns stay empty where
-    the actor may not see them. Rows are streamed: one query, whatever the number of people."""
+    the actor may not see them. Rows are streamed: one query, whatever the number of people.
+
+    openpyxl writes the workbook (styles, column widths, drop-down lists, the code sheet) with
+    one sample row; the rows of the people are then written into the sheet's XML directly, in
+    the very form openpyxl gives its cells, which is several times faster than openpyxl's cell
+    by cell serialisation (100,000 people in seconds, not minutes)."""
     workbook = Workbook(write_only=True)
     sheet = _dossier_sheet(workbook, export=True)
-    query = queries.filtered(actor, filters).execution_options(yield_per=1000)
-    for employee in db.session.scalars(query):
-        sensitive = can_view_sensitive(actor, employee.id, employee.unit.path)
-        line: list[Any] = []
-        for column in COLUMNS:
-            value = None if column.sensitive and not sensitive else _cell_value(employee, column)
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = _DATE_FORMAT
-                value = cell
-            line.append(value)
-        line += [employee.unit.name, STATUS_VI.get(employee.status, employee.status)]
-        sheet.append(line)
+    sample = WriteOnlyCell(sheet, value=dt.date(2000, 1, 1))
+    sample.number_format = _DATE_FORMAT
+    sheet.append([sample])
     _codes_sheet(workbook, _importable_units(actor))
-    return _save(workbook)
+    template = _save(workbook)
+    return _with_rows(template, _export_rows(actor, filters))
+
+
+def _export_rows(actor: Actor, filters: dict[str, Any]) -> Iterator[list[Any]]:
+    editable = Scope.for_actor(actor, Permission.EMPLOYEES_EDIT)
+    wanted = {column.field for column in COLUMNS} | {"id", "status"}
+    query = (
+        queries.filtered(actor, filters)
+        .options(load_only(*(getattr(Employee, name) for name in sorted(wanted))))
+        .execution_options(yield_per=1000)
+    )
+    for employee in db.session.scalars(query):
+        # can_view_sensitive, with the actor's scope computed once for the whole file
+        sensitive = is_own(actor, employee.id) or editable.covers(employee.unit.path)
+        line = [
+            None if column.sensitive and not sensitive else _cell_value(employee, column)
+            for column in COLUMNS
+        ]
+        line += [employee.unit.name, STATUS_VI.get(employee.status, employee.status)]
+        yield line
+
+
+_SHEET_PART = "xl/worksheets/sheet1.xml"
+_SAMPLE_ROW = re.compile(rb'<row r="2"[^>]*>(.*?)</row>', re.S)
+_STYLE = re.compile(rb' s="(\d+)"')
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: what a text cell must not hold as is: XML's special characters, control characters
+_TO_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _with_rows(template: bytes, rows: Iterable[list[Any]]) -> bytes:
+    """The workbook ``template`` with its sample row (row 2 of the dossier sheet) replaced by
+    ``rows``; dates take the sample date's style."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(template)) as source,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename != _SHEET_PART:
+                target.writestr(item, content)
+                continue
+            sample = _SAMPLE_ROW.search(content)
+            style = _STYLE.search(sample.group(1)) if sample else None
+            if sample is None or style is None:  # pragma: no cover - openpyxl changed its output
+                raise RuntimeError("the export template has no sample row")
+            with target.open(_SHEET_PART, "w", force_zip64=True) as part:
+                part.write(content[: sample.start()])
+                buffer: list[str] = []
+                for number, row in enumerate(rows, start=2):
+                    buffer.append(_row_xml(number, row, style.group(1).decode()))
+                    if len(buffer) >= 1000:
+                        part.write("".join(buffer).encode())
+                        buffer.clear()
+                part.write("".join(buffer).encode())
+                part.write(content[sample.end() :])
+    return out.getvalue()
+
+
+_LETTERS = [get_column_letter(index) for index in range(1, len(COLUMNS) + 10)]
+
+
+def _row_xml(number: int, values: list[Any], date_style: str) -> str:
+    """One row as openpyxl writes it: inline strings, numbers, dates as styled serials."""
+    cells = []
+    for letter, value in zip(_LETTERS, values, strict=False):
+        if value is None:
+            continue
+        ref = f"{letter}{number}"
+        if isinstance(value, dt.date):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            serial = (day - _EXCEL_EPOCH).days if day >= dt.date(1900, 3, 1) else to_excel(day)
+            cells.append(f'<c r="{ref}" s="{date_style}" t="n"><v>{serial}</v></c>')
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            cells.append(f'<c r="{ref}" t="n"><v>{value}</v></c>')
+        else:
+            text = str(value)
+            space = ""
+            if _TO_ESCAPE.search(text):
+                text = escape(ILLEGAL_CHARACTERS_RE.sub("", text))
+            if text[:1].isspace() or text[-1:].isspace():
+                space = ' xml:space="preserve"'
+            cells.append(f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+    return f'<row r="{number}">{"".join(cells)}</row>'
 
 
 def _save(workbook: Workbook) -> bytes:

@@ -440,8 +440,7 @@ def print_2c_zip() -> ResponseReturnValue:
                 limit=form_2c.ZIP_LIMIT,
             ),
         )
-    for employee in employees:
-        services.record_view(employee)
+    services.record_views(employees)
     return send_file(
         form_2c.zip_2c(employees),
         mimetype="application/zip",
