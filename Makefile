@@ -7,8 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 HRMS_WORKERS ?= 2
 
-.PHONY: run dev test install install-dev translations lint typecheck imports pytest \
-	extract-messages update-messages clean
+.PHONY: bench run dev test install install-dev translations lint typecheck imports pytest \
+	extract-messages update-messages clean load
 
 run: install ## install, migrate, load demo data when empty, serve on http://$(HOST):$(PORT)
 	$(FLASK) db upgrade
@@ -44,7 +44,7 @@ lint:
 	$(BIN)/ruff check .
 
 typecheck:
-	$(BIN)/mypy hrms/core hrms/reviews positions
+	$(BIN)/mypy hrms/core hrms/reviews hrms/salary hrms/reports positions
 
 imports:
 	$(BIN)/lint-imports
@@ -56,6 +56,19 @@ pytest:
 	else \
 		echo "HRMS_TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run always sets it)"; \
 	fi
+
+SIZE ?= 100000
+
+bench: install ## province-scale benchmark (SIZE people, default 100000; HRMS_BENCH_DATABASE_URL for PostgreSQL)
+	SIZE=$(SIZE) $(BIN)/python -m bench.run --size $(SIZE)
+
+LOAD_DURATION ?= 60
+LOAD_USERS ?= 32
+LOAD_PEOPLE ?= 100
+
+load: install ## load and fault test: gunicorn (2 workers) on a throwaway database, LOAD_USERS users for LOAD_DURATION s, one worker killed; LOAD_POSTGRES_URL: on PostgreSQL
+	$(BIN)/python ops/load.py --serve --duration $(LOAD_DURATION) --users $(LOAD_USERS) --people $(LOAD_PEOPLE) \
+		$(if $(LOAD_POSTGRES_URL),--postgres-admin-url $(LOAD_POSTGRES_URL))
 
 extract-messages: $(VENV)/.installed ## refresh messages.pot and merge it into the catalogs
 	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output \

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from hrms.core import errors as core_errors
-from hrms.core import transaction
+from hrms.core import ops, transaction
 from hrms.core.dates import format_date
 from hrms.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, select_language
 from hrms.core.security import audit_routes
@@ -52,7 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         HRMS_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS=ops.engine_options(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
@@ -77,6 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_template_helpers(app)
     _register_security_headers(app)
     core_errors.register_error_handlers(app)
+    ops.init_app(app, settings)
     transaction.init_app(app)
     audit_routes(app)
     _register_commands(app)
@@ -95,27 +96,35 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import hrms.reviews.views_annual  # noqa: F401  (its routes join the reviews blueprint)
+    # modules that add routes to a blueprint defined in another module of their feature
+    import hrms.reviews.views_annual
+    import hrms.salary.views_all  # noqa: F401
     from hrms.accounts.views import blueprint as accounts
     from hrms.api.api import blueprint as api
     from hrms.attachments.views import blueprint as attachments
     from hrms.audit.views import blueprint as audit
     from hrms.codes.api import blueprint as codes_api
     from hrms.codes.views import blueprint as codes
+    from hrms.core.health import blueprint as health
     from hrms.corrections.views import blueprint as corrections
     from hrms.employees.api import blueprint as employees_api
     from hrms.employees.views import blueprint as employees
     from hrms.home.views import blueprint as home
     from hrms.org.api import blueprint as units_api
     from hrms.org.views import blueprint as org
+    from hrms.reports.api import blueprint as reports_api
+    from hrms.reports.views import blueprint as reports
     from hrms.reviews.api import blueprint as reviews_api
     from hrms.reviews.views import blueprint as reviews
+    from hrms.salary.api import blueprint as salary_api
+    from hrms.salary.views import blueprint as salary
     from hrms.staffing.api import blueprint as staffing_api
     from hrms.staffing.views import blueprint as staffing
     from positions.api import blueprint as positions_api
     from positions.views import blueprint as positions
 
     for blueprint in (
+        health,
         home,
         accounts,
         org,
@@ -127,6 +136,8 @@ def _register_blueprints(app: Flask) -> None:
         positions,
         staffing,
         reviews,
+        reports,
+        salary,
     ):
         app.register_blueprint(blueprint)
     for blueprint in (
@@ -137,6 +148,8 @@ def _register_blueprints(app: Flask) -> None:
         positions_api,
         staffing_api,
         reviews_api,
+        reports_api,
+        salary_api,
     ):
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, never cookies
         app.register_blueprint(blueprint)

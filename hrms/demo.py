@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,9 @@ from hrms.org.services import create_unit, rename_unit
 from hrms.reviews import queries as review_queries
 from hrms.reviews import services as review_services
 from hrms.reviews.models import Review
+from hrms.salary.retirement import add_months, retirement_of
+from hrms.salary.retirement_queries import person_retirement
+from hrms.salary.rules import RuleBook
 from hrms.staffing import queries as staffing_queries
 from hrms.staffing import services as staffing
 from positions import services as positions
@@ -254,6 +257,8 @@ class Person:
     kind: str
     title: str | None = None
     allowance: Decimal | None = None
+    #: only the year of birth is known (``born`` is then 1 January)
+    birth_year_only: bool = False
 
 
 class DemoPeople:
@@ -311,6 +316,7 @@ class DemoPeople:
                 "full_name": person.full_name,
                 "sex": person.sex,
                 "date_of_birth": person.born,
+                "birth_year_only": person.birth_year_only,
                 "national_id": self.national_id(person.sex, person.born),
                 "national_id_issued_on": max(_years_after(person.born, 18), dt.date(2021, 4, 1)),
                 "kind": person.kind,
@@ -457,10 +463,10 @@ class DemoPeople:
             start,
             unit_id=person.unit.id,
             rank_code=person.rank,
-            salary_step=1,
-            salary_coefficient=first,
+            salary_step=self._first_step(employee, steps),
+            salary_coefficient=first + step_size * (self._first_step(employee, steps) - 1),
         )
-        step, when = 1, start
+        step, when = self._first_step(employee, steps), start
         while step < steps:
             following = _months_after(when, interval)
             if following > today():
@@ -472,6 +478,7 @@ class DemoPeople:
                 salary_step=step,
                 salary_coefficient=first + step_size * (step - 1),
             )
+        self._raise_history(employee, step, steps, when, interval, decide)  # helper B: raises
         if person.title:
             appointed = _months_after(start, r.randint(60, 120))
             if appointed > today():
@@ -489,6 +496,41 @@ class DemoPeople:
                         ["Giấy khen của Giám đốc Sở", "Bằng khen của Chủ tịch UBND tỉnh"]
                     ),
                 )
+
+    @staticmethod
+    def _first_step(employee: Employee, steps: int) -> int:
+        """The step a person is recruited at: the first, but for one in thirteen who came with
+        years of service elsewhere, one short of the last (helper B: the demo then has people
+        on the last step drawing the seniority allowance beyond the frame)."""
+        return steps - 1 if employee.id % 13 == 5 else 1
+
+    @staticmethod
+    def _raise_history(
+        employee: Employee, step: int, steps: int, when: dt.date, interval: int, decide: Any
+    ) -> None:
+        """What the raise lists need (helper B, issue 7): on the last step, the seniority
+        allowance beyond the frame decided on time (5% after the wait, +1% a year); below it,
+        a few people with a discipline or unpaid leave in the current step, which delay their
+        next raise. Chosen by dossier id, not by the generator's random stream, so adding them
+        changes nobody else."""
+        latest = today() - dt.timedelta(days=30)
+        if step == steps:
+            granted, percent = _months_after(when, interval), 5
+            while granted <= latest:
+                decide(
+                    "salary_step",
+                    granted,
+                    salary_step=step,
+                    seniority_percent=percent,
+                )
+                granted, percent = _months_after(granted, 12), percent + 1
+            return
+        if employee.id % 29 == 3 and _months_after(when, 10) <= latest:
+            forms = ("Khiển trách", "Cảnh cáo", "Cách chức")
+            decide("discipline", _months_after(when, 10), title=forms[employee.id % 3])
+        elif employee.id % 31 == 7 and _months_after(when, 7) <= latest:
+            decide("leave", _months_after(when, 4))
+            decide("return_from_leave", _months_after(when, 7))
 
 
 #: the position plans of the divisions (the centres have none yet: the 2027 exercise):
@@ -514,6 +556,54 @@ PLANS_EFFECTIVE = dt.date(2026, 7, 1)
 PLANS_SIGNED = dt.date(2026, 6, 22)
 ASSESSED_ON = dt.date(2026, 10, 15)
 LEADERS = ("Trưởng phòng", "Chánh Văn phòng")
+
+
+#: people retiring within the next 12 months whatever the day the demo is loaded (the retirement
+#: list): sex, months from today, only the year of birth known
+RETIRING = (("male", 3, False), ("female", 8, False), ("female", 0, True))
+
+
+def _born_to_retire(
+    book: RuleBook, sex: str, months_ahead: int, *, year_only: bool
+) -> tuple[dt.date, str]:
+    """A birth date (and sex) that puts the retirement date within the next 12 months, from
+    ``months_ahead`` on when possible (the roadmap leaves some months without retirements:
+    men reaching it in January to March retire later in the year)."""
+    now = today()
+    until = add_months(now, 12)
+    if year_only:
+        for candidate in (sex, "male" if sex == "female" else "female"):
+            for year in range(now.year - 66, now.year - 50):
+                found = retirement_of(book, candidate, dt.date(year, 1, 1), birth_year_only=True)
+                if found is not None and now < found.retires_on <= until:
+                    return dt.date(year, 1, 1), candidate
+    for offset in range(months_ahead, 12):
+        target = add_months(now, offset)
+        for back in range(50 * 12, 66 * 12):
+            born = add_months(dt.date(now.year, now.month, 15), -back)
+            found = retirement_of(book, sex, born)
+            if found is not None and (found.retires_on.year, found.retires_on.month) == (
+                target.year,
+                target.month,
+            ):
+                return born, sex
+    return dt.date(now.year - 60, now.month, 15), sex
+
+
+def _entitled_on_notice(generator: DemoPeople, book: RuleBook, unit: Unit) -> None:
+    """Someone retiring within 12 months who is entitled to the early raise on retirement
+    notice (next raise within 12 months after the notice date). Their ledger is generated, so
+    candidates (a cán sự, raised every 24 months, retiring later and later) are tried in a
+    savepoint until one is entitled; an ordinary person otherwise."""
+    for months_ahead in range(6, 12):
+        born, sex = _born_to_retire(book, "male", months_ahead, year_only=False)
+        savepoint = db.session.begin_nested()
+        employee = generator.write(generator.person(unit, sex=sex, born=born, rank="01.004"))
+        if person_retirement(employee, book).early_raise is not None:
+            savepoint.commit()
+            return
+        savepoint.rollback()
+    generator.write(generator.person(unit))
 
 
 def seed(password: str, people: int = 300) -> str:
@@ -557,7 +647,7 @@ def seed(password: str, people: int = 300) -> str:
     }
     # some people near retirement age (men 61y6m, women 57y in 2026) and due for a raise
     staffed = list(units.values())
-    for index in range(people - len(named)):
+    for index in range(people - len(named) - len(RETIRING) - 1):
         unit = staffed[index % len(staffed)]
         if index % 25 == 0:  # one in 25 reaches retirement age (61y6m men, 57y women in 2026) soon
             sex = "male" if index % 50 == 0 else "female"
@@ -568,6 +658,13 @@ def seed(password: str, people: int = 300) -> str:
             )
         else:
             generator.write(generator.person(unit))
+
+    book = RuleBook.load(db.session())
+    for index, (sex, months_ahead, year_only) in enumerate(RETIRING):
+        born, sex = _born_to_retire(book, sex, months_ahead, year_only=year_only)
+        person = generator.person(staffed[index % len(staffed)], sex=sex, born=born)
+        generator.write(replace(person, birth_year_only=year_only))
+    _entitled_on_notice(generator, book, staffed[len(RETIRING) % len(staffed)])
 
     users: dict[str, Any] = {}
     for account in DEMO_ACCOUNTS:
@@ -798,8 +895,6 @@ COMMENTS = (
 HALF = Decimal("0.5")
 
 
-
-
 class _Cycle:
     """Who does what in the review cycle of Sở Nội vụ: the officer opens the periods; the
     heads plan and score their divisions (the administrator where a division has no demo head,
@@ -984,6 +1079,9 @@ def _reviews(units: dict[str, Unit], users: dict[str, Any], r: random.Random) ->
                 cycle.score(loaded, profile)
                 review_services.finalise(cycle.scorer(loaded.review), loaded, loaded.review.version)
         _comment(cycle, opened.reviews)
+        if back == REVIEWED_MONTHS:
+            # the oldest month is over and done: the officer closes it (read-only since)
+            review_services.close_period(officer, opened.period, opened.period.version)
     _current_month(cycle, officer, department, now, profiles)
 
 

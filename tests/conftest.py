@@ -27,6 +27,9 @@ from hrms.core.security import Role
 from hrms.extensions import db, limiter
 from tests import factories
 
+#: the browser and page fixtures of the walk-throughs that serve the demo
+pytest_plugins = ["tests.live_server"]
+
 CSRF_RAW = "test-csrf-raw-token"
 
 

@@ -1,5 +1,7 @@
 """The demo app on its own SQLite file, served on a free local port for the tests that talk
-to it over HTTP (the browser walk-throughs and the API tour)."""
+to it over HTTP (the browser walk-throughs and the API tour), and the headless Chromium that
+drives it (``browser`` and ``page`` fixtures, loaded by tests/conftest.py for any module that
+defines a ``live_server`` fixture)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 from werkzeug.serving import make_server
 
 from hrms.extensions import db
@@ -20,6 +23,19 @@ from hrms.settings import DEFAULT_DEMO_PASSWORD
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -83,3 +99,50 @@ def serve_demo(folder: Path, environment: Mapping[str, str] | None = None) -> It
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: LiveServer) -> Iterator[Browser]:
+    """Headless Chromium, closed before the live server stops (hence the dependency)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            headless=True, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test.
+
+    Script errors, console errors (a CSP refusal shows up there) and failed stylesheets or
+    scripts fail the test. Pages themselves may answer 401/403 on purpose; Chromium's own
+    request for /favicon.ico (the app has none) is ignored.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response: Response) -> None:
+        kind = response.request.resource_type
+        if kind == "document" or response.url.endswith("/favicon.ico"):
+            return
+        if response.status >= 400:
+            problems.append(f"{response.status} for {kind} {response.url}")
+
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on("console", on_console)
+    tab.on("response", on_response)
+    try:
+        yield tab
+        assert problems == [], problems
+    finally:
+        context.close()

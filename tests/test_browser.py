@@ -14,33 +14,18 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
     Locator,
     Page,
-    Response,
     expect,
-    sync_playwright,
 )
 
 from hrms.settings import DEFAULT_DEMO_PASSWORD
-from tests.live_server import LiveServer, serve_demo
+from tests.live_server import CHROMIUM, LiveServer, serve_demo
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 PASSWORD = DEFAULT_DEMO_PASSWORD
-TIMEOUT_MS = 10_000
 
 HOME = "home.index"
 ORG = "org.list_units"
@@ -58,16 +43,21 @@ CATALOGUE, COMPETENCIES = "positions.catalogue", "positions.competencies"
 POSITIONS = {PLANS, STAFFING, CATALOGUE, COMPETENCIES}
 #: the "Reviews" drop-down
 MY_REVIEWS, PERIODS, ANNUAL = "reviews.my_reviews", "reviews.list_periods", "reviews.annual_index"
+#: the "Salary" drop-down
+MY_PAY = {"salary.my_salary", "salary.my_raise", "salary.my_retirement"}
+SALARY = {"salary.raise_list", "salary.early_raises", "salary.retirement_list"}
+STATISTICS = "reports.dashboard"
 #: what every account with a dossier of its own opens
-OWN = {MINE, ASK, MY_GAPS, MY_REVIEWS}
-OFFICER = {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL} | OWN | POSITIONS
-HEAD = {HOME, DOSSIERS, ORG, PERIODS} | OWN | POSITIONS
+OWN = {MINE, ASK, MY_GAPS, MY_REVIEWS} | MY_PAY
+OFFICER = {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL, STATISTICS} | OWN | POSITIONS | SALARY
+HEAD = {HOME, DOSSIERS, ORG, PERIODS, STATISTICS} | OWN | POSITIONS
 ACCOUNTS_SEEN = {
     "admin": (
         "Quản trị hệ thống",
-        {HOME, DOSSIERS, ORG, DECIDE, ACCOUNTS, AUDIT, CODES, PERIODS, ANNUAL}
-        | {"reviews.scheme_list"}
-        | POSITIONS,
+        {HOME, DOSSIERS, ORG, DECIDE, ACCOUNTS, AUDIT, CODES, PERIODS, ANNUAL, STATISTICS}
+        | {"reviews.scheme_list", "salary.rules_index"}
+        | POSITIONS
+        | SALARY,
     ),
     "officer": ("Trần Thị Thu Hà", OFFICER),
     "head": ("Nguyễn Văn Ân", HEAD),
@@ -95,53 +85,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         pytest.skip("Debian chromium is not installed (CI installs it)")
     with serve_demo(tmp_path_factory.mktemp("browser")) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser(live_server: LiveServer) -> Iterator[Browser]:
-    """Headless Chromium, closed before the live server stops (hence the dependency)."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            headless=True, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser context (no cookies) per test.
-
-    Script errors, console errors (a CSP refusal shows up there) and failed stylesheets or
-    scripts fail the test. Pages themselves may answer 401/403 on purpose; Chromium's own
-    request for /favicon.ico (the app has none) is ignored.
-    """
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console error: {message.text}")
-
-    def on_response(response: Response) -> None:
-        kind = response.request.resource_type
-        if kind == "document" or response.url.endswith("/favicon.ico"):
-            return
-        if response.status >= 400:
-            problems.append(f"{response.status} for {kind} {response.url}")
-
-    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.on("console", on_console)
-    tab.on("response", on_response)
-    try:
-        yield tab
-        assert problems == [], problems
-    finally:
-        context.close()
 
 
 def screenshot(page: Page, name: str) -> None:

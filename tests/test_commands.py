@@ -225,17 +225,32 @@ POSITIONS = {
     "positions.competencies",
 }
 #: every account with a dossier of its own sees its competencies and its reviews
-OWN = {MINE, ASK, MY_GAPS, "reviews.my_reviews"}
+OWN = {MINE, ASK, MY_GAPS, "reviews.my_reviews"} | {
+    "salary.my_salary",
+    "salary.my_raise",
+    "salary.my_retirement",
+}
 PERIODS, ANNUAL = "reviews.list_periods", "reviews.annual_index"
+STATISTICS = "reports.dashboard"
+#: the officers' salary lists
+SALARY = {"salary.raise_list", "salary.early_raises", "salary.retirement_list"}
 EXPECTED_NAV = {
-    "admin": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL, "reviews.scheme_list"}
+    "admin": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL, STATISTICS, "reviews.scheme_list"}
+    | {"salary.rules_index"}
     | ADMIN
-    | POSITIONS,
-    "officer": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL} | OWN | POSITIONS,
-    "head": {HOME, DOSSIERS, ORG, PERIODS} | OWN | POSITIONS,
+    | POSITIONS
+    | SALARY,
+    "officer": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL, STATISTICS}
+    | OWN
+    | POSITIONS
+    | SALARY,
+    "head": {HOME, DOSSIERS, ORG, PERIODS, STATISTICS} | OWN | POSITIONS,
     "staff": {HOME} | OWN,
-    "officer2": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL} | OWN | POSITIONS,
-    "head2": {HOME, DOSSIERS, ORG, PERIODS} | OWN | POSITIONS,
+    "officer2": {HOME, DOSSIERS, ORG, DECIDE, PERIODS, ANNUAL, STATISTICS}
+    | OWN
+    | POSITIONS
+    | SALARY,
+    "head2": {HOME, DOSSIERS, ORG, PERIODS, STATISTICS} | OWN | POSITIONS,
     "staff2": {HOME} | OWN,
 }
 VISIBLE_UNITS = {

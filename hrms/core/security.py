@@ -65,6 +65,14 @@ class Permission(enum.StrEnum):
     REVIEWS_COMMENT = "reviews.comment"
     #: add versions of the evaluation schemes and choose an agency's schemes
     REVIEWS_SCHEMES = "reviews.schemes"
+    #: headcount statistics and the statistical reports of units in scope
+    REPORTS_VIEW = "reports.view"
+    #: salaries, salary histories, raise and retirement schedules of people in scope
+    SALARY_VIEW = "salary.view"
+    #: draft and confirm raise decisions in bulk for people in scope
+    SALARY_RAISE = "salary.raise"
+    #: edit the salary rule data (scales, ranks, base salary, allowances, pay rules, ages)
+    SALARY_RULES = "salary.rules"
     #: any signed-in user: own profile, own password, home page
     SIGNED_IN = "signed_in"
 
@@ -82,6 +90,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.POSITIONS_PLACE,
             Permission.REVIEWS_VIEW,
             Permission.REVIEWS_OPEN,
+            Permission.REPORTS_VIEW,
+            Permission.SALARY_VIEW,
+            Permission.SALARY_RAISE,
         }
     ),
     Role.UNIT_HEAD: frozenset(
@@ -96,6 +107,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REVIEWS_VIEW,
             Permission.REVIEWS_SCORE,
             Permission.REVIEWS_COMMENT,
+            Permission.REPORTS_VIEW,
         }
     ),
     Role.STAFF: frozenset({Permission.SIGNED_IN, Permission.REVIEWS_COMMENT}),

@@ -139,6 +139,12 @@ class DecisionForm(Form):
     allowance_coefficient = StringField(
         _l("Position allowance coefficient"), render_kw={"inputmode": "decimal"}
     )
+    early_raise_months = StringField(
+        _l("Early raise (months ahead)"), render_kw={"type": "number", "min": 1}
+    )
+    seniority_percent = StringField(
+        _l("Seniority allowance beyond the frame (%)"), render_kw={"type": "number", "min": 0}
+    )
     title = StringField(_l("Position, reward or discipline form"))
     note = TextAreaField(_l("Content"), render_kw={"rows": 2})
     supersedes_id = SelectField(_l("Corrects decision"), validate_choice=False)

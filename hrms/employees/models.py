@@ -249,6 +249,8 @@ class Employee(Audited, VersionedMixin, TimestampMixin, Base):
     salary_since: Mapped[dt.date | None] = mapped_column(Date)
     #: item 14: position allowance coefficient (from the ledger)
     position_allowance: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    #: item 14: seniority allowance beyond the frame, % of the coefficient (from the ledger)
+    seniority_percent: Mapped[int | None] = mapped_column(Integer)
     #: item 14: other allowances, as written on the form
     other_allowances: Mapped[str | None] = mapped_column(String(255))
 
@@ -359,6 +361,12 @@ class Decision(Audited, Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_values(DecisionKind)})", name="kind"),
         CheckConstraint("salary_step IS NULL OR salary_step BETWEEN 1 AND 20", name="step"),
+        CheckConstraint(
+            "early_raise_months IS NULL OR early_raise_months BETWEEN 1 AND 60", name="early"
+        ),
+        CheckConstraint(
+            "seniority_percent IS NULL OR seniority_percent BETWEEN 0 AND 100", name="seniority"
+        ),
         Index("ix_decisions_employee_effective", "employee_id", "effective_on"),
     )
 
@@ -391,6 +399,11 @@ class Decision(Audited, Base):
     salary_coefficient: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     #: position allowance coefficient set by the decision
     allowance_coefficient: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    #: salary step decided ahead of the regular interval: how many months early (early raise
+    #: for outstanding achievement or on retirement notice); empty for a regular raise
+    early_raise_months: Mapped[int | None] = mapped_column(Integer)
+    #: seniority allowance beyond the frame set by the decision, % of the last coefficient
+    seniority_percent: Mapped[int | None] = mapped_column(Integer)
     #: position or title (appointment), or reward title, or discipline form
     title: Mapped[str | None] = mapped_column(String(255))
     #: what the decision says, in words

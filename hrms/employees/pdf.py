@@ -74,6 +74,7 @@ DECISION_NAMES = {
     DecisionKind.TRANSFER_IN: "Tiếp nhận, điều động đến",
     DecisionKind.TRANSFER_OUT: "Điều động, chuyển công tác",
     DecisionKind.APPOINTMENT: "Bổ nhiệm",
+    DecisionKind.POSITION_PLACEMENT: "Bố trí vị trí việc làm",
     DecisionKind.ROTATION: "Luân chuyển",
     DecisionKind.SECONDMENT: "Biệt phái",
     DecisionKind.REWARD: "Khen thưởng",

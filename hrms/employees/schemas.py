@@ -204,6 +204,10 @@ class DecisionCreate(InputSchema):
     allowance_coefficient = fields.Decimal(
         load_default=None, places=2, validate=_coefficient(5), as_string=True
     )
+    #: a step granted this many months ahead (early raise); the maximum is in the pay rules
+    early_raise_months = fields.Integer(load_default=None, validate=validate.Range(min=1, max=60))
+    #: seniority allowance beyond the frame, % (only at the last step of the scale)
+    seniority_percent = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100))
     title = fields.String(load_default=None, validate=validate.Length(max=255))
     note = fields.String(load_default=None, validate=validate.Length(max=1000))
 
@@ -293,6 +297,8 @@ class DecisionOut(SQLAlchemySchema):
     salary_step = auto_field(dump_only=True)
     salary_coefficient = fields.Decimal(as_string=True, dump_only=True, allow_none=True)
     allowance_coefficient = fields.Decimal(as_string=True, dump_only=True, allow_none=True)
+    early_raise_months = auto_field(dump_only=True)
+    seniority_percent = auto_field(dump_only=True)
     title = auto_field(dump_only=True)
     note = auto_field(dump_only=True)
     superseded = fields.Boolean(dump_only=True)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, select
 
 from hrms.codes.queries import is_valid as code_is_valid
-from hrms.core.audit import record_event
+from hrms.core.audit import AuditEntry, current_actor, record_event
 from hrms.core.dates import format_date, today
+from hrms.core.db import utcnow
 from hrms.core.errors import FORM, ConflictError, DomainError, ValidationFailed
 from hrms.core.security import Actor
 from hrms.core.text import fold, normalize_spaces
@@ -37,6 +40,8 @@ from hrms.employees.models import (
 from hrms.employees.policies import can_create_employees, can_edit_employee, can_place_in_unit
 from hrms.extensions import db
 from hrms.org.models import Unit
+from hrms.salary.queries import cached_rule_book
+from hrms.salary.raises import raise_date_problem
 
 STALE = _l(
     "Someone else changed this dossier after you opened it; nothing was saved. "
@@ -54,8 +59,9 @@ CODED_FIELDS = {
 #: what each kind of decision must state
 DECISION_REQUIRES: dict[DecisionKind, tuple[str, ...]] = {
     DecisionKind.RECRUITMENT: ("unit_id",),
-    DecisionKind.RANK_PLACEMENT: ("rank_code", "salary_step", "salary_coefficient"),
-    DecisionKind.SALARY_STEP: ("salary_step", "salary_coefficient"),
+    # the coefficient may be left out where the salary rules give it (see _check_pay)
+    DecisionKind.RANK_PLACEMENT: ("rank_code", "salary_step"),
+    DecisionKind.SALARY_STEP: ("salary_step",),
     DecisionKind.ALLOWANCE: ("allowance_coefficient",),
     DecisionKind.TRANSFER_IN: ("unit_id",),
     DecisionKind.ROTATION: ("unit_id",),
@@ -111,11 +117,110 @@ def _check_codes(data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+#: numbers per IN (...) when reading who holds the numbers of a batch
+_IN_CHUNK = 500
+
+
+def _holds_another(holder: Employee | int | None, employee: Employee | None) -> bool:
+    if holder is None:
+        return False
+    if isinstance(holder, int):
+        return employee is None or holder != employee.id
+    return holder is not employee
+
+
+@dataclass
+class TakenNumbers:
+    """Who holds the ID and social-insurance numbers a batch of writes (an import) names: read
+    once for the batch instead of two queries per row, and kept current as the batch writes.
+    A number that was not read beforehand is looked up when it is checked."""
+
+    #: number -> its holder: a dossier written by the batch, or the id of one in the database
+    national_ids: dict[str, Employee | int] = field(default_factory=dict)
+    insurance_numbers: dict[str, Employee | int] = field(default_factory=dict)
+    #: numbers whose holder is known (absent from the dict above: nobody holds it)
+    known: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, national_ids: Iterable[str], insurance_numbers: Iterable[str]) -> TakenNumbers:
+        taken = cls()
+        for name, wanted in (
+            ("national_id", national_ids),
+            ("social_insurance_number", insurance_numbers),
+        ):
+            column = getattr(Employee, name)
+            values = sorted(set(wanted))
+            for start in range(0, len(values), _IN_CHUNK):
+                chunk = values[start : start + _IN_CHUNK]
+                found = db.session.execute(select(column, Employee.id).where(column.in_(chunk)))
+                taken._numbers(name).update((number, holder) for number, holder in found)
+                taken.known.update((name, number) for number in chunk)
+        return taken
+
+    def _numbers(self, name: str) -> dict[str, Employee | int]:
+        return self.national_ids if name == "national_id" else self.insurance_numbers
+
+    def holder(self, name: str, number: str) -> Employee | int | None:
+        numbers = self._numbers(name)
+        if (name, number) not in self.known:
+            found = db.session.scalar(select(Employee.id).where(getattr(Employee, name) == number))
+            if found is not None:
+                numbers[number] = found
+            self.known.add((name, number))
+        return numbers.get(number)
+
+    def record(self, employee: Employee, before: dict[str, str | None]) -> None:
+        """``employee`` was written; ``before``: its numbers until then (empty when new)."""
+        for name in ("national_id", "social_insurance_number"):
+            numbers = self._numbers(name)
+            old, new = before.get(name), getattr(employee, name)
+            if old == new:
+                continue
+            if old and not _holds_another(numbers.get(old), employee):
+                numbers.pop(old, None)
+            if new:
+                numbers[new] = employee
+                self.known.add((name, new))
+
+
+@dataclass
+class Batch:
+    """Many new dossiers written together (an import): the numbers they may collide with are
+    read once, and new dossiers are flushed with their name keys in groups (``flush``), not one
+    by one. The caller flushes before it reads what the batch wrote, and at the end."""
+
+    taken: TakenNumbers
+    #: new dossiers not yet flushed with their name keys
+    pending: list[Employee] = field(default_factory=list)
+    #: new dossiers per flush
+    size: int = 1000
+
+    def add(self, employee: Employee) -> None:
+        db.session.add(employee)
+        self.taken.record(employee, {})
+        self.pending.append(employee)
+        if len(self.pending) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        db.session.flush()
+        rows = [
+            {"employee_id": employee.id, "key": key}
+            for employee in self.pending
+            for key in sorted(name_keys(employee.full_name, employee.other_names))
+        ]
+        self.pending.clear()
+        if rows:
+            db.session.execute(insert(NameKey), rows)
+
+
 def _age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _validate(employee: Employee | None, data: dict[str, Any]) -> None:
+def _validate(
+    employee: Employee | None, data: dict[str, Any], taken: TakenNumbers | None = None
+) -> None:
     """Rules that need the whole record or the database; raises every problem at once."""
     merged = {name: getattr(employee, name) for name in ALL_FIELDS} if employee else {}
     merged.update(data)
@@ -165,17 +270,23 @@ def _validate(employee: Employee | None, data: dict[str, Any]) -> None:
         problem = check_national_id(national_id, merged.get("sex"), birth.year if birth else None)
         if problem:
             errors.setdefault("national_id", []).append(problem)
-        holder = queries.employee_by_national_id(national_id)
-        if holder is not None and holder is not employee:
+        holder = (
+            queries.employee_by_national_id(national_id)
+            if taken is None
+            else taken.holder("national_id", national_id)
+        )
+        if _holds_another(holder, employee):
             errors.setdefault("national_id", []).append(
                 str(_l("Another dossier already has this ID number."))
             )
     insurance = data.get("social_insurance_number")
     if insurance:
-        holder = db.session.scalar(
-            select(Employee).where(Employee.social_insurance_number == insurance)
+        holder = (
+            db.session.scalar(select(Employee).where(Employee.social_insurance_number == insurance))
+            if taken is None
+            else taken.holder("social_insurance_number", insurance)
         )
-        if holder is not None and holder is not employee:
+        if _holds_another(holder, employee):
             errors.setdefault("social_insurance_number", []).append(
                 str(_l("Another dossier already has this social-insurance number."))
             )
@@ -193,7 +304,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def create_employee(actor: Actor, data: dict[str, Any]) -> Employee:
+def create_employee(actor: Actor, data: dict[str, Any], batch: Batch | None = None) -> Employee:
+    """A new dossier; within a ``batch`` it is flushed (and gets its id) with the batch."""
     if not can_create_employees(actor):
         raise DomainError(FORM, _l("You may not create dossiers."))
     unit = db.session.get(Unit, data["unit_id"])
@@ -202,7 +314,7 @@ def create_employee(actor: Actor, data: dict[str, Any]) -> Employee:
     if not can_place_in_unit(actor, unit.path):
         raise DomainError("unit_id", _l("You may only create dossiers in units you manage."))
     data = _clean(data)
-    _validate(None, data)
+    _validate(None, data, batch.taken if batch else None)
     employee = Employee(
         **{name: data.get(name) for name in ALL_FIELDS if name in data},
         search_name=fold(data["full_name"]),
@@ -210,6 +322,9 @@ def create_employee(actor: Actor, data: dict[str, Any]) -> Employee:
         status=EmployeeStatus.WORKING.value,
     )
     employee.birth_year_only = bool(data.get("birth_year_only"))
+    if batch is not None:
+        batch.add(employee)
+        return employee
     db.session.add(employee)
     db.session.flush()
     _index_names(employee)
@@ -255,7 +370,12 @@ def changes_since(employee_id: int, version: int, fields: tuple[str, ...]) -> li
 
 
 def update_employee(
-    actor: Actor, employee: Employee, unit: Unit, data: dict[str, Any], fields: tuple[str, ...]
+    actor: Actor,
+    employee: Employee,
+    unit: Unit,
+    data: dict[str, Any],
+    fields: tuple[str, ...],
+    taken: TakenNumbers | None = None,
 ) -> Employee:
     """Set ``fields`` (absent ones are cleared) on a dossier, refusing a stale version."""
     _require_editor(actor, unit)
@@ -264,21 +384,33 @@ def update_employee(
     values = _clean(
         {name: data.get(name, False if name == "birth_year_only" else None) for name in fields}
     )
-    _validate(employee, values)
+    _validate(employee, values, taken)
+    numbers = {
+        "national_id": employee.national_id,
+        "social_insurance_number": employee.social_insurance_number,
+    }
     for name, value in values.items():
         setattr(employee, name, value)
     if "full_name" in values:
         employee.search_name = fold(values["full_name"])
     flush_or_conflict(STALE)
+    if taken is not None:
+        taken.record(employee, numbers)
     if "full_name" in values or "other_names" in values:
         _index_names(employee)
     return employee
 
 
-def patch_employee(actor: Actor, employee: Employee, unit: Unit, data: dict[str, Any]) -> Employee:
+def patch_employee(
+    actor: Actor,
+    employee: Employee,
+    unit: Unit,
+    data: dict[str, Any],
+    taken: TakenNumbers | None = None,
+) -> Employee:
     """API update: only the fields sent change."""
     fields = tuple(name for name in ALL_FIELDS if name in data)
-    return update_employee(actor, employee, unit, data, fields)
+    return update_employee(actor, employee, unit, data, fields, taken)
 
 
 def update_section(
@@ -301,6 +433,8 @@ class LedgerState:
     salary_step: int | None = None
     salary_coefficient: Decimal | None = None
     salary_since: dt.date | None = None
+    #: seniority allowance beyond the frame (%), set with the step it belongs to
+    seniority_percent: int | None = None
     position_allowance: Decimal | None = None
     position_title: str | None = None
     exits: list[Decision] = field(default_factory=list)
@@ -330,6 +464,8 @@ def derive_state(decisions: list[Decision]) -> LedgerState:
                 state.salary_step = decision.salary_step
                 state.salary_coefficient = decision.salary_coefficient
                 state.salary_since = decision.effective_on
+                # a new step or rank ends the seniority allowance of the previous one
+                state.seniority_percent = decision.seniority_percent
         if kind in (DecisionKind.APPOINTMENT, DecisionKind.ROTATION) and decision.title:
             state.position_title = decision.title
         if (
@@ -369,6 +505,9 @@ def apply_state(employee: Employee, state: LedgerState) -> None:
         value = getattr(state, name)
         if value is not None:
             setattr(employee, name, value)
+    if state.salary_coefficient is not None:
+        # unlike the others, an empty seniority allowance is news: the step it belonged to ended
+        employee.seniority_percent = state.seniority_percent
 
 
 def _check_decision(
@@ -380,9 +519,17 @@ def _check_decision(
         errors.setdefault(name, []).append(str(message))
 
     kind = DecisionKind(data["kind"])
+    _check_pay(decisions, data, refuse)
+    too_early = raise_date_problem(db.session, employee.id, decisions, data)  # (helper B)
+    if too_early is not None:
+        refuse(*too_early)
     for name in DECISION_REQUIRES.get(kind, ()):
         if data.get(name) in (None, ""):
             refuse(name, _l("This kind of decision must state this."))
+    stepped = kind in (DecisionKind.RANK_PLACEMENT, DecisionKind.SALARY_STEP)
+    if stepped and data.get("salary_coefficient") is None and "salary_coefficient" not in errors:
+        # _check_pay fills it in from the rules when it can; otherwise it must be stated
+        refuse("salary_coefficient", _l("This kind of decision must state this."))
     if data["signed_on"] > today():
         refuse("signed_on", _l("The signing date is in the future."))
     effective: dt.date = data["effective_on"]
@@ -437,6 +584,109 @@ def _check_decision(
     return errors
 
 
+#: the kinds of decision that set a rank, a salary step and its coefficient
+PAY_KINDS = {
+    DecisionKind.RECRUITMENT,
+    DecisionKind.TRANSFER_IN,
+    DecisionKind.RANK_PLACEMENT,
+    DecisionKind.SALARY_STEP,
+}
+_PAY_FIELDS = ("rank_code", "salary_step", "salary_coefficient", "seniority_percent")
+
+
+def _check_pay(decisions: list[Decision], data: dict[str, Any], refuse: Any) -> None:
+    """The salary rule data in force on the effective date: the rank exists, the step is on
+    its scale, the coefficient is the scale's (filled in when left out), the seniority
+    allowance goes with the last step, an early raise stays within the pay rules' maximum.
+
+    Decisions dated before the first rule version of their rank are accepted unchecked: older
+    scales (before Nghị định 204/2004) are not seeded, and old dossiers carry what was decided.
+    """
+    kind = DecisionKind(data["kind"])
+    given = [name for name in (*_PAY_FIELDS, "early_raise_months") if data.get(name) is not None]
+    if kind not in PAY_KINDS:
+        if data.get("seniority_percent") is not None:
+            refuse("seniority_percent", _l("This kind of decision does not set a salary step."))
+        if data.get("early_raise_months") is not None:
+            refuse("early_raise_months", _l("Only a salary step decision can be an early raise."))
+        return
+    if not given:
+        return
+    on: dt.date = data["effective_on"]
+    earlier = [
+        d
+        for d in queries.in_force(decisions)
+        if d.effective_on <= on and d.id != data.get("supersedes_id")
+    ]
+    held = derive_state(earlier)
+    rank_code = data.get("rank_code") or held.rank_code
+    step = data.get("salary_step")
+    rules = cached_rule_book(db.session())
+    versions = rules.ranks.get(rank_code or "", [])
+    if data.get("rank_code") and not versions:
+        refuse("rank_code", _l("There is no rank with this code."))
+        return
+    if data.get("early_raise_months") is not None:
+        pay_rules = rules.rules(on)
+        # an early raise for achievement and one on retirement notice share the column: the
+        # larger of their two maxima bounds it
+        most = (
+            max(pay_rules.early_raise_max_months, pay_rules.retirement_early_raise_months)
+            if pay_rules
+            else None
+        )
+        if kind is not DecisionKind.SALARY_STEP:
+            refuse("early_raise_months", _l("Only a salary step decision can be an early raise."))
+        elif most is not None and data["early_raise_months"] > most:
+            refuse(
+                "early_raise_months",
+                _l("An early raise may advance a step by %(months)s months at most.", months=most),
+            )
+    if not versions or on < min(v.effective_from for v in versions):
+        return  # before the rule data: accepted as decided (see the docstring)
+    if rules.rank(rank_code or "", on) is None:
+        refuse(
+            "rank_code" if data.get("rank_code") else "effective_on",
+            _l("Rank %(code)s is not in force on %(date)s.", code=rank_code, date=format_date(on)),
+        )
+        return
+    scale = rules.scale_of_rank(rank_code or "", on)
+    if scale is None or step is None:
+        return  # a missing step is reported by the required parts of the kind
+    if step > scale.last_step:
+        refuse(
+            "salary_step",
+            _l(
+                "Scale %(scale)s has %(last)s steps: step %(step)s does not exist.",
+                scale=scale.code,
+                last=scale.last_step,
+                step=step,
+            ),
+        )
+        return
+    expected = scale.coefficient(step)
+    if data.get("salary_coefficient") is None:
+        data["salary_coefficient"] = expected
+    elif expected is not None and data["salary_coefficient"] != expected:
+        refuse(
+            "salary_coefficient",
+            _l(
+                "Step %(step)s of scale %(scale)s has coefficient %(expected)s.",
+                step=step,
+                scale=scale.code,
+                expected=expected,
+            ),
+        )
+    if data.get("seniority_percent") and step != scale.last_step:
+        refuse(
+            "seniority_percent",
+            _l(
+                "The seniority allowance beyond the frame is only for the last step (%(last)s).",
+                last=scale.last_step,
+            ),
+        )
+
+
 def add_decision(actor: Actor, employee: Employee, unit: Unit, data: dict[str, Any]) -> Decision:
     _require_editor(actor, unit)
     decisions = queries.decisions_of(employee.id)
@@ -483,6 +733,8 @@ def _write_decision(
                 "salary_step",
                 "salary_coefficient",
                 "allowance_coefficient",
+                "early_raise_months",
+                "seniority_percent",
                 "title",
                 "note",
             )
@@ -538,3 +790,26 @@ def record_view(employee: Employee) -> None:
     record_event(
         db.session, "dossier.view", "employees", employee.id, subject=f"employees:{employee.id}"
     )
+
+
+def record_views(employees: Iterable[Employee]) -> None:
+    """Opening many dossiers at once (the zip of forms 2C): the same entry as ``record_view``
+    for each, written in one statement rather than one per dossier."""
+    who = current_actor()
+    at = utcnow()
+    address = request.remote_addr if has_request_context() else None
+    rows = [
+        {
+            "at": at,
+            "actor_id": who.id,
+            "actor_name": who.name,
+            "action": "dossier.view",
+            "object_type": "employees",
+            "object_id": str(employee.id),
+            "ip_address": address,
+            "subject": f"employees:{employee.id}",
+        }
+        for employee in employees
+    ]
+    if rows:
+        db.session.execute(insert(AuditEntry), rows)

@@ -42,6 +42,7 @@ NAVIGATION: tuple[NavItem | NavGroup, ...] = (
             NavItem(
                 _l("Correction requests"), "corrections.list_requests", Permission.EMPLOYEES_EDIT
             ),
+            NavItem(_l("Statistics"), "reports.dashboard", Permission.REPORTS_VIEW),
         ),
     ),
     NavGroup(
@@ -65,6 +66,23 @@ NAVIGATION: tuple[NavItem | NavGroup, ...] = (
             NavItem(_l("My reviews"), "reviews.my_reviews", Permission.SIGNED_IN, own_dossier=True),
             NavItem(_l("Review periods"), "reviews.list_periods", Permission.REVIEWS_VIEW),
             NavItem(_l("Annual ratings"), "reviews.annual_index", Permission.REVIEWS_OPEN),
+        ),
+    ),
+    NavGroup(
+        _l("Salary"),
+        (
+            NavItem(_l("My salary"), "salary.my_salary", Permission.SIGNED_IN, own_dossier=True),
+            NavItem(
+                _l("My retirement date"),
+                "salary.my_retirement",
+                Permission.SIGNED_IN,
+                own_dossier=True,
+            ),
+            NavItem(_l("My next raise"), "salary.my_raise", Permission.SIGNED_IN, own_dossier=True),
+            NavItem(_l("Raises due"), "salary.raise_list", Permission.SALARY_VIEW),
+            NavItem(_l("Early raises"), "salary.early_raises", Permission.SALARY_VIEW),
+            NavItem(_l("Retirements"), "salary.retirement_list", Permission.SALARY_VIEW),
+            NavItem(_l("Salary rule data"), "salary.rules_index", Permission.SALARY_RULES),
         ),
     ),
     NavItem(_l("Organisation"), "org.list_units", Permission.ORG_VIEW),

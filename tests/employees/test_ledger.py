@@ -103,15 +103,15 @@ def test_state_follows_the_ledger(world) -> None:  # type: ignore[no-untyped-def
 def test_a_correction_supersedes_and_the_state_follows(world) -> None:  # type: ignore[no-untyped-def]
     person = world.in_b
     recruit(world, person)
-    wrong = decide(
+    wrong = decide(  # a step the rules allow, but not the one decided (issue 7 refuses 2.76)
         world,
         person,
         kind="salary_step",
         effective_on=dt.date(2024, 3, 1),
-        salary_step=2,
-        salary_coefficient=Decimal("2.76"),
+        salary_step=3,
+        salary_coefficient=Decimal("3.00"),
     )
-    assert person.salary_coefficient == Decimal("2.76")
+    assert person.salary_coefficient == Decimal("3.00")
     decide(
         world,
         person,

@@ -15,8 +15,8 @@ from flask import g
 from pypdf import PdfReader
 
 from hrms.core.pdf import render, table
-from hrms.employees.models import Decision
-from hrms.employees.pdf import filename_2c, form_2c_data, render_2c
+from hrms.employees.models import Decision, DecisionKind
+from hrms.employees.pdf import DECISION_NAMES, filename_2c, form_2c_data, render_2c
 from hrms.employees.queries import get_dossier_for
 from hrms.extensions import db
 from tests import factories
@@ -319,3 +319,9 @@ def test_queries_do_not_grow_with_the_dossier(app, client, world, login_as, coun
         counts.append(counted.n)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 20, counts
+
+
+def test_every_kind_of_decision_has_a_name_on_form_2c() -> None:
+    """Item 28 names each decision of the work history: a kind without a name was a 500 for
+    everyone placed in a job position."""
+    assert set(DECISION_NAMES) == set(DecisionKind)

@@ -1,0 +1,1 @@
+"""Statistics of the personnel in scope and the statistical reports built on them."""

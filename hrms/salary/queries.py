@@ -1,0 +1,143 @@
+"""Reads for the salary pages: the person whose salary is shown (through the loader), their
+decisions, and the rule data lists (small tables, read whole)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, selectinload
+
+from hrms.core.security import Actor, authorize
+from hrms.employees import queries as dossiers
+from hrms.employees.models import Decision, Employee
+from hrms.extensions import db
+from hrms.org.models import Unit
+from hrms.salary.models import (
+    BaseSalary,
+    PayRules,
+    PositionAllowanceRate,
+    Rank,
+    RetirementAge,
+    SalaryScale,
+    SalaryScaleStep,
+)
+from hrms.salary.policies import can_view_salary, is_own
+from hrms.salary.rules import RuleBook
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A person whose salary the actor may see."""
+
+    employee: Employee
+    unit: Unit
+    own: bool
+
+
+def get_subject_for(actor: Actor, employee_id: int) -> Subject:
+    """404 when the person is absent or out of the actor's salary scope (and not themself)."""
+    row = db.session.execute(
+        select(Employee, Unit)
+        .join(Unit, Unit.id == Employee.unit_id)
+        .where(Employee.id == employee_id)
+    ).first()
+    employee, unit = (row[0], row[1]) if row else (None, None)
+    visible = unit is not None and can_view_salary(actor, employee_id, unit.path)
+    authorize(employee, visible=visible)
+    assert employee is not None and unit is not None
+    return Subject(employee, unit, is_own(actor, employee_id))
+
+
+def rule_book() -> RuleBook:
+    """Every rule row, read once for the request (a handful of queries)."""
+    return cached_rule_book(db.session())
+
+
+_RULE_MODELS = (
+    SalaryScale,
+    SalaryScaleStep,
+    Rank,
+    BaseSalary,
+    PositionAllowanceRate,
+    PayRules,
+    RetirementAge,
+)
+_CACHE_KEY = "hrms.salary.rule_book"
+
+
+def _touches_rules(session: Session) -> bool:
+    return any(
+        isinstance(row, _RULE_MODELS) for row in (*session.new, *session.dirty, *session.deleted)
+    )
+
+
+def cached_rule_book(session: Session) -> RuleBook:
+    """The rule book, read once per transaction: recording many decisions (an import, the
+    demo) checks each against the rules without reading them again each time. It is read
+    afresh after any change to a rule row and when the transaction ends."""
+    if _touches_rules(session):
+        session.info.pop(_CACHE_KEY, None)
+    book = session.info.get(_CACHE_KEY)
+    if not isinstance(book, RuleBook):
+        book = RuleBook.load(session)
+        session.info[_CACHE_KEY] = book
+    return book
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_rules(session: Session, flush_context: Any) -> None:
+    if _touches_rules(session):
+        session.info.pop(_CACHE_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_rules(session: Session, transaction: Any) -> None:
+    session.info.pop(_CACHE_KEY, None)
+
+
+def decisions_of(employee_id: int) -> list[Decision]:
+    return dossiers.decisions_of(employee_id)
+
+
+def scales() -> list[SalaryScale]:
+    return list(
+        db.session.scalars(
+            select(SalaryScale)
+            .options(selectinload(SalaryScale.steps))
+            .order_by(SalaryScale.code, SalaryScale.effective_from)
+        )
+    )
+
+
+def ranks() -> list[Rank]:
+    return list(db.session.scalars(select(Rank).order_by(Rank.code, Rank.effective_from)))
+
+
+def base_salaries() -> list[BaseSalary]:
+    return list(db.session.scalars(select(BaseSalary).order_by(BaseSalary.effective_from)))
+
+
+def allowances() -> list[PositionAllowanceRate]:
+    return list(
+        db.session.scalars(
+            select(PositionAllowanceRate).order_by(
+                PositionAllowanceRate.title,
+                PositionAllowanceRate.agency_level,
+                PositionAllowanceRate.effective_from,
+            )
+        )
+    )
+
+
+def pay_rules() -> list[PayRules]:
+    return list(db.session.scalars(select(PayRules).order_by(PayRules.effective_from)))
+
+
+def retirement_ages() -> list[RetirementAge]:
+    return list(
+        db.session.scalars(
+            select(RetirementAge).order_by(RetirementAge.sex, RetirementAge.from_year)
+        )
+    )
