@@ -96,6 +96,9 @@ def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
 
 #: requests that may read before they write; the rest read (an audit line of a view at most)
 _WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+#: set in the WSGI environ of a read run again after its snapshot went stale: this time it
+#: takes the write lock first, so it cannot go stale again however busy the writers are
+WRITE_LOCK_KEY = "hrms.write_lock"
 
 
 @event.listens_for(Engine, "begin")
@@ -104,7 +107,8 @@ def _sqlite_begin(conn: Any) -> None:
     (waiting up to the busy timeout for another worker's write to finish): taken later, at the
     first write, it would fail at once if another worker had committed since this one read. Reads
     keep a plain (deferred) transaction, so they never wait; the rare one that writes (an audit
-    line) and finds its snapshot stale is run again by :class:`hrms.core.ops.RequestLog`."""
+    line) and finds its snapshot stale is run again by :class:`hrms.core.ops.RequestLog`, then
+    with the write lock taken first."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing_request() else "BEGIN")
 
@@ -112,4 +116,6 @@ def _sqlite_begin(conn: Any) -> None:
 def _writing_request() -> bool:
     from flask import has_request_context, request
 
-    return has_request_context() and request.method in _WRITE_METHODS
+    return has_request_context() and (
+        request.method in _WRITE_METHODS or bool(request.environ.get(WRITE_LOCK_KEY))
+    )

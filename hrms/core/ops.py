@@ -21,6 +21,7 @@ from sqlalchemy import inspect as sa_inspect
 from werkzeug.exceptions import InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hrms.core.db import WRITE_LOCK_KEY
 from hrms.core.errors import ERROR_EXPLANATIONS, ERROR_TITLES, error_response
 from hrms.core.i18n import select_language
 from hrms.core.security import wants_json
@@ -228,6 +229,7 @@ class RequestLog:
                     if close is not None:
                         close()
                     time.sleep(random.uniform(0.005, 0.02) * 2**attempt)  # noqa: S311
+                    environ[WRITE_LOCK_KEY] = True
                     continue
                 break
             status, headers, exc_info = captured

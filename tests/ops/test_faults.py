@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from hrms.core import ops
+from hrms.core.db import WRITE_LOCK_KEY
 from hrms.core.health import migration_heads
 from hrms.extensions import db
 from hrms.settings import Settings
@@ -219,11 +220,15 @@ def test_sqlite_write_requests_begin_immediate(tmp_path: Path) -> None:
             client = app.test_client()
             client.get("/login")
             client.post("/login", data={"username": "chief", "password": PASSWORD})
+            # a read run again after a stale snapshot takes the write lock first
+            client.get("/healthz")
+            client.get("/healthz", environ_overrides={WRITE_LOCK_KEY: True})
         finally:
             event.remove(engine, "before_cursor_execute", record)
     # exec_driver_sql of the begin hook goes through the cursor too
     begins = [s for s in statements if s.startswith("BEGIN")]
     assert "BEGIN IMMEDIATE" in begins
+    assert begins[-2:] == ["BEGIN", "BEGIN IMMEDIATE"]
 
 
 class _StaleOnce:
@@ -232,9 +237,11 @@ class _StaleOnce:
     def __init__(self) -> None:
         self.calls = 0
         self.closed = 0
+        self.write_locks: list[bool] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         self.calls += 1
+        self.write_locks.append(bool(environ.get(WRITE_LOCK_KEY)))
         if self.calls == 1:
             environ[ops.RETRY_KEY] = True
             start_response("503 SERVICE UNAVAILABLE", [("Content-Type", "text/plain")])
@@ -261,6 +268,8 @@ def test_a_read_refused_for_a_stale_snapshot_is_run_again(caplog: pytest.LogCapt
     assert response.status_code == 200
     assert response.get_data() == b"fine"
     assert inner.calls == 2 and inner.closed >= 1  # the discarded answer is closed
+    # the second run takes SQLite's write lock first, so it cannot find a stale snapshot again
+    assert inner.write_locks == [False, True]
     (line,) = request_lines(caplog)
     assert " 200 " in line.getMessage()
 
