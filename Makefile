@@ -20,7 +20,7 @@ dev: install ## development server with the reloader
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
-test: install-dev lint typecheck imports pytest ## the whole suite (SQLite, then PostgreSQL when configured)
+test: install-dev lint typecheck imports pytest ## the whole suite (SQLite, and PostgreSQL alongside when configured)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,13 +49,8 @@ typecheck:
 imports:
 	$(BIN)/lint-imports
 
-pytest:
-	env -u HRMS_TEST_DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$HRMS_TEST_DATABASE_URL" ]; then \
-		echo "== the same suite on PostgreSQL =="; $(BIN)/pytest; \
-	else \
-		echo "HRMS_TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run always sets it)"; \
-	fi
+pytest: ## SQLite, and PostgreSQL at the same time when HRMS_TEST_DATABASE_URL is set
+	tests/run-suites.sh $(BIN)/pytest
 
 SIZE ?= 100000
 
