@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import abort, g, has_app_context
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import Select, case, exists, func, select, tuple_
 
 from hrms.codes.models import CodeEntry, CodeList
 from hrms.codes.policies import can_manage_codes
@@ -80,6 +80,19 @@ def labels(list_name: str, codes: Iterable[str | None]) -> dict[str, str]:
         )
     )
     return {code: label for code, label in rows}
+
+
+def labels_in_lists(codes: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str], str]:
+    """Labels of codes from several lists (list name, code) in one query (a dossier's page)."""
+    wanted = {(list_name, code) for list_name, code in codes if code}
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(CodeEntry.list_name, CodeEntry.code, CodeEntry.label).where(
+            tuple_(CodeEntry.list_name, CodeEntry.code).in_(wanted)
+        )
+    )
+    return {(list_name, code): label for list_name, code, label in rows}
 
 
 _CACHE = "hrms_code_sets"

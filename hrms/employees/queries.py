@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from hrms.core.audit import AuditEntry
 from hrms.core.dates import today
@@ -48,10 +48,16 @@ SORTS = {
 
 def visible_condition(actor: Actor) -> ColumnElement[bool]:
     """Rows the actor may list: the scope's subtrees, plus their own dossier."""
-    condition = Scope.for_actor(actor, Permission.EMPLOYEES_VIEW).filter(Unit.path)
-    if actor.employee_id is not None:
-        condition = or_(condition, Employee.id == actor.employee_id)
-    return condition
+    scope = Scope.for_actor(actor, Permission.EMPLOYEES_VIEW)
+    if actor.employee_id is None or scope.everything:
+        return scope.filter(Unit.path)
+    # both sides on the employees table, so each uses its own index (an OR across the joined
+    # unit's path and the employee's id would scan every dossier)
+    in_scope = aliased(Unit)
+    return or_(
+        Employee.unit_id.in_(select(in_scope.id).where(scope.filter(in_scope.path))),
+        Employee.id == actor.employee_id,
+    )
 
 
 def scoped_employees(actor: Actor) -> Select[tuple[Employee]]:
@@ -116,13 +122,19 @@ def _name_matches(needle: str) -> Select[tuple[int]]:
 
 
 def list_employees(actor: Actor, filters: dict[str, Any]) -> Pagination:
+    """A page of the filtered list. The page is found on ids alone (sorted from narrow index
+    entries), then its rows are loaded: skipping to a deep page never sorts whole dossiers."""
+    query = filtered(actor, filters)
     result: Pagination = db.paginate(
-        filtered(actor, filters),
+        query.with_only_columns(Employee.id),
         page=filters.get("page", 1),
         per_page=filters.get("per_page", 50),
         error_out=False,
         count=True,
     )
+    ids: list[int] = list(result.items)
+    found = {e.id: e for e in db.session.scalars(query.where(Employee.id.in_(ids)).order_by(None))}
+    result.items = [found[i] for i in ids]
     return result
 
 

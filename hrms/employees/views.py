@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from hrms.codes.queries import choices as code_choices
-from hrms.codes.queries import labels as code_labels
+from hrms.codes.queries import labels_in_lists
 from hrms.core.dates import format_date, today
 from hrms.core.errors import FORM, DomainError, ValidationFailed
 from hrms.core.forms import Form, submit
@@ -66,7 +66,7 @@ from hrms.employees.schemas import (
 )
 from hrms.employees.services import CODED_FIELDS, StaleDossier
 from hrms.extensions import db
-from hrms.org.queries import open_units_for_parent_choice
+from hrms.org.queries import open_units_for_parent_choice, unit_picker
 from hrms.reviews.queries import annual_ratings_of_employee
 from hrms.settings import current_settings
 
@@ -104,10 +104,12 @@ def list_employees() -> ResponseReturnValue:
             page=page,
             filters=filters,
             errors=errors,
-            units=_unit_choices(),
-            kinds=KIND_LABELS,
-            statuses=STATUS_LABELS,
-            sexes=SEX_LABELS,
+            picker=unit_picker(current_user, Permission.EMPLOYEES_VIEW, filters.get("unit_id")),
+            # labels translated once per page, not once per row
+            kinds={kind.value: str(label) for kind, label in KIND_LABELS.items()},
+            statuses={status.value: str(label) for status, label in STATUS_LABELS.items()},
+            sexes={sex.value: str(label) for sex, label in SEX_LABELS.items()},
+            step_text=_("step %(step)s"),
             can_create=can_create_employees(current_user),
         ),
         422 if errors else 200,
@@ -199,12 +201,13 @@ def _render_dossier(
 def _display(employee: Employee) -> dict[str, str]:
     """Each field as people read it: dates dd/mm/yyyy, codes by name, choices by label."""
     shown: dict[str, str] = {}
+    coded = labels_in_lists((CODED_FIELDS[name], getattr(employee, name)) for name in CODED_FIELDS)
     for name in ALL_FIELDS:
         value = getattr(employee, name)
         if value is None or value == "":
             shown[name] = ""
         elif name in CODED_FIELDS:
-            shown[name] = code_labels(CODED_FIELDS[name], [value]).get(value, value)
+            shown[name] = coded.get((CODED_FIELDS[name], value), value)
         elif name == "date_of_birth" and employee.birth_year_only:
             shown[name] = str(value.year)
         elif isinstance(value, bool):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 
@@ -91,3 +92,38 @@ def open_units_for_parent_choice(actor: Actor, exclude: Unit | None = None) -> l
             (Unit.path < exclude.path) | (Unit.path >= subtree_upper_bound(exclude.path))
         )
     return tree_order(list(db.session.scalars(query)))
+
+
+@dataclass(frozen=True)
+class UnitPicker:
+    """A filter by unit that scales to a province's tree: the chosen unit with its ancestors
+    in scope (a trail of links), and the open units one level below it to narrow down to."""
+
+    chosen: Unit | None
+    trail: list[Unit]
+    below: list[Unit]
+
+
+def unit_picker(actor: Actor, permission: Permission, unit_id: int | None) -> UnitPicker:
+    """Two small queries whatever the size of the tree (a drop-down of every unit in a
+    province's scope costs more than the page it filters)."""
+    scope = Scope.for_actor(actor, permission)
+    chosen = db.session.get(Unit, unit_id) if unit_id else None
+    if chosen is not None and not scope.covers(chosen.path):
+        chosen = None
+    if chosen is None:
+        top = Unit.parent_id.is_(None) if scope.everything else Unit.path.in_(scope.subtree_paths)
+        below = list(db.session.scalars(select(Unit).where(top, Unit.effective_to.is_(None))))
+        return UnitPicker(chosen=None, trail=[], below=sorted(below, key=_sibling_key))
+    related = list(
+        db.session.scalars(
+            select(Unit).where(
+                Unit.id.in_(chosen.ancestor_ids)
+                | ((Unit.parent_id == chosen.id) & Unit.effective_to.is_(None))
+            )
+        )
+    )
+    trail = [u for u in related if u.id != chosen.id and u.parent_id != chosen.id]
+    trail = [u for u in sorted(trail, key=lambda u: u.depth) if scope.covers(u.path)]
+    below = sorted((u for u in related if u.parent_id == chosen.id), key=_sibling_key)
+    return UnitPicker(chosen=chosen, trail=[*trail, chosen], below=below)

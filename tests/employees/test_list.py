@@ -53,6 +53,46 @@ def test_filters_and_sorting(client, world, login_as) -> None:  # type: ignore[n
     assert names(client, "?sort=name&order=desc")[0] == "Nguyễn Văn Ân"
 
 
+TRAIL = re.compile(r'data-testid="unit-trail">(.*?)</nav>', re.S)
+OPTIONS = re.compile(r'id="unit_id" name="unit_id">(.*?)</select>', re.S)
+OPTION = re.compile(r'<option value="([^"]*)"[^>]*>([^<]+)</option>')
+
+
+def unit_picker(client, query: str = "") -> tuple[list[str], list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    """The trail of units above the chosen one, and the drop-down's (value, label) pairs."""
+    page = client.get(f"/employees/{query}").text
+    trail = re.findall(r">([^<>]+)</(?:a|strong)>", TRAIL.search(page).group(1))  # type: ignore[union-attr]
+    options = OPTION.findall(OPTIONS.search(page).group(1))  # type: ignore[union-attr]
+    return trail, [(value, label.strip()) for value, label in options]
+
+
+def test_the_unit_filter_goes_down_the_tree_one_level_at_a_time(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
+    """A province holds thousands of units: the filter shows the chosen unit's trail and the
+    units right under it, never the whole tree."""
+    login_as("admin")
+    trail, options = unit_picker(client)
+    assert trail == ["Tất cả đơn vị"]
+    assert options == [("", "Tất cả đơn vị"), (str(world.root.id), "› Ủy ban nhân dân tỉnh")]
+    trail, options = unit_picker(client, f"?unit_id={world.department.id}")
+    assert trail == ["Tất cả đơn vị", "Ủy ban nhân dân tỉnh", "Sở Nội vụ"]
+    assert options == [
+        (str(world.department.id), "Tất cả Sở Nội vụ"),
+        (str(world.division_a.id), "› Phòng Công chức"),
+        (str(world.division_b.id), "› Phòng Tổ chức"),
+    ]
+
+    login_as("officer")  # scope: the department; the province above it is not shown
+    trail, options = unit_picker(client)
+    assert options == [("", "Tất cả đơn vị"), (str(world.department.id), "› Sở Nội vụ")]
+    trail, options = unit_picker(client, f"?unit_id={world.team_a.id}")
+    assert trail == ["Tất cả đơn vị", "Sở Nội vụ", "Phòng Công chức", "Tổ Hồ sơ"]
+    assert options == [(str(world.team_a.id), "Tất cả Tổ Hồ sơ")]
+    # a unit out of scope is not named: the picker starts again from the top
+    trail, options = unit_picker(client, f"?unit_id={world.other_department.id}")
+    assert trail == ["Tất cả đơn vị"]
+    assert "Sở Tài chính" not in client.get(f"/employees/?unit_id={world.other_department.id}").text
+
+
 def test_bad_filters_are_reported(client, world, login_as) -> None:  # type: ignore[no-untyped-def]
     login_as("officer")
     response = client.get("/employees/?age_from=abc&sort=salary")
