@@ -25,7 +25,7 @@ from tests import factories
 from tests.conftest import page_errors
 from tests.factories import national_id_for
 
-PROBLEM = re.compile(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>")
+PROBLEM = re.compile(r"<tr[^>]*><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
