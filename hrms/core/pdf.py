@@ -134,9 +134,53 @@ def text(value: object) -> str:
     return escape("" if value is None else str(value)).replace("\n", "<br/>")
 
 
+class _Paragraph(Paragraph):  # type: ignore[misc]
+    """A Paragraph that breaks its lines once per width.
+
+    Layout asks a paragraph for its size several times at the same width (a table sizes its
+    cells, then wraps them again to draw them; a frame wraps before splitting): line breaking
+    is the most expensive step of a document, and its result depends only on the width (the
+    text and the style do not change), so the last one is kept on the paragraph itself, for
+    as long as reportlab keeps the broken lines (``split`` drops them when the paragraph
+    moves on to the next page).
+    """
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        wrapped = self._wrapped
+        if wrapped is not None and wrapped[0] == availWidth and hasattr(self, "blPara"):
+            return wrapped[1]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, size)
+        return size
+
+
 def para(markup: str, style: Any = None) -> Paragraph:
     """A paragraph of ``markup`` (already escaped: build it with ``text``)."""
-    return Paragraph(markup, style or styles().body)
+    return _Paragraph(markup, style or styles().body)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(markup: str, style: Any) -> Paragraph:
+    """The parse of a fixed wording in a style (never laid out: a pattern to copy from)."""
+    return Paragraph(markup, style)
+
+
+def fixed_para(markup: str, style: Any = None) -> Paragraph:
+    """A paragraph of the document's own wording (a form's labels, headings, hints, column
+    headers: constants of the code, never data), whose markup is parsed once per process.
+
+    Parsing is a good part of building a document; the paragraph laid out is always a new
+    one, with its own copies of the parsed fragments (layout may change them).
+    """
+    pattern = _parsed(markup, style or styles().body)
+    return _Paragraph(
+        markup,
+        pattern.style,
+        bulletText=pattern.bulletText,
+        frags=[fragment.clone() for fragment in pattern.frags],
+    )
 
 
 def table(
@@ -158,12 +202,15 @@ def table(
     s = styles()
     data: list[list[object]] = []
     if header is not None:
-        data.append([para(text(label), s.cell_head) for label in header])
+        data.append([fixed_para(text(label), s.cell_head) for label in header])
     for row in rows:
         data.append(
             [
-                para(text(cell), s.cell_head if index < header_columns else s.cell)
-                if isinstance(cell, str) or cell is None
+                # an empty cell holds nothing (no paragraph to parse, break and draw)
+                []
+                if cell is None or cell == ""
+                else para(text(cell), s.cell_head if index < header_columns else s.cell)
+                if isinstance(cell, str)
                 else cell
                 for index, cell in enumerate(row)
             ]

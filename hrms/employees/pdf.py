@@ -8,6 +8,7 @@ gathered in a fixed number of queries (``load_2c``); ``render_2c`` only lays it 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import tempfile
@@ -33,9 +34,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from hrms.codes.queries import labels as code_labels
+from hrms.codes.queries import labels_in_lists as code_labels
 from hrms.core.dates import format_date
-from hrms.core.pdf import CONTENT_WIDTH, para, render, styles, table, text
+from hrms.core.pdf import CONTENT_WIDTH, fixed_para, para, render, styles, table, text
 from hrms.core.security import Actor, authorize
 from hrms.core.storage import read_checked
 from hrms.core.text import fold
@@ -112,24 +113,25 @@ def _root_id(unit: Unit) -> int:
 
 def load_2c(people: Sequence[tuple[Employee, Unit]]) -> list[Form2C]:
     """The forms of many dossiers in a fixed number of queries: child rows (3), unit names (1),
-    code labels (one per code list); the caller has checked that the actor may see them."""
+    photos (1), code labels (1); the caller has checked that the actor may see them."""
     ids = [employee.id for employee, _ in people]
     parts = queries.parts_of(ids)
     unit_ids = {_root_id(unit) for _, unit in people}
     unit_ids |= {d.unit_id for rows in parts.decisions.values() for d in rows if d.unit_id}
     names = queries.unit_names(unit_ids)
     photos = queries.photos_of(ids)
-    labels_by_list = {
-        list_name: code_labels(list_name, (getattr(e, field) for e, _ in people))
+    coded = code_labels(
+        (list_name, getattr(e, field))
+        for e, _ in people
         for field, list_name in services.CODED_FIELDS.items()
-    }
+    )
     forms = []
     for employee, unit in people:
         labels: dict[str, str] = {}
         for field, list_name in services.CODED_FIELDS.items():
             code = getattr(employee, field)
             if code:
-                labels[field] = labels_by_list[list_name].get(code, code)
+                labels[field] = coded.get((list_name, code), code)
         forms.append(
             Form2C(
                 employee=employee,
@@ -203,7 +205,8 @@ def _line(*pieces: str) -> Any:
 
 
 def _hint(markup: str) -> Any:
-    return para(f"<i>{markup}</i>", styles().note)
+    """A guidance line of the form (its own wording, never data)."""
+    return fixed_para(f"<i>{markup}</i>", styles().note)
 
 
 # The form ------------------------------------------------------------------------------------
@@ -214,11 +217,11 @@ def _header(form: Form2C) -> list[Flowable]:
     rows = [
         [
             para(f"Cơ quan, đơn vị có thẩm quyền quản lý CBCC: {_value(form.agency_name)}", s.body),
-            para(f"<b>{FORM_NAME}</b><br/><i>{FORM_SOURCE}</i>", s.note),
+            fixed_para(f"<b>{FORM_NAME}</b><br/><i>{FORM_SOURCE}</i>", s.note),
         ],
         [
             para(f"Cơ quan, đơn vị sử dụng CBCC: {_value(form.unit.name)}", s.body),
-            para("Số hiệu cán bộ, công chức: ………", s.body),
+            fixed_para("Số hiệu cán bộ, công chức: ………", s.body),
         ],
     ]
     header = Table(rows, colWidths=[CONTENT_WIDTH * 0.62, CONTENT_WIDTH * 0.38], hAlign="LEFT")
@@ -240,7 +243,7 @@ PHOTO_HEIGHT = 60 * mm
 
 def _photo_box(photo: bytes | None) -> Table:
     """The 4×6 box: the filed photo fitted inside it (proportions kept), or the label."""
-    content: Flowable = para("Ảnh 4x6", styles().centered)
+    content: Flowable = fixed_para("Ảnh 4x6", styles().centered)
     if photo is not None:
         image = ImageReader(io.BytesIO(photo))
         width, height = image.getSize()
@@ -275,7 +278,7 @@ def _identity(form: Form2C) -> list[Flowable]:
     year_only = f"…/…/<b>{e.date_of_birth.year}</b>"
     born = year_only if e.birth_year_only else _date(e.date_of_birth)
     beside_photo = [
-        para("SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC", s.title),
+        fixed_para("SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC", s.title),
         _line("1) Họ và tên khai sinh (viết chữ in hoa): ", _value(e.full_name.upper())),
         _line("2) Tên gọi khác: ", _value(e.other_names)),
         _line("3) Sinh ngày: ", born, ", Giới tính (nam, nữ): ", _value(SEX_NAMES.get(Sex(e.sex)))),
@@ -446,7 +449,7 @@ def _membership(form: Form2C) -> list[Flowable]:
 
 def _heading(markup: str) -> list[Flowable]:
     # a heading never ends a page alone: it moves on with the first lines of its table
-    return [CondPageBreak(30 * mm), para(markup, styles().heading)]
+    return [CondPageBreak(30 * mm), fixed_para(markup, styles().heading)]
 
 
 def _training(form: Form2C) -> list[Flowable]:
@@ -503,6 +506,11 @@ def _history(form: Form2C) -> list[Flowable]:
     ]
 
 
+@functools.cache
+def _answer_style() -> ParagraphStyle:
+    return ParagraphStyle("hrms-2c-answer", parent=styles().justified, leftIndent=6 * mm)
+
+
 def _personal_history(form: Form2C) -> list[Flowable]:
     e = form.employee
     s = styles()
@@ -525,10 +533,10 @@ def _personal_history(form: Form2C) -> list[Flowable]:
         ),
     )
     # answers may run to pages: set in the body weight, indented under their question
-    answer_style = ParagraphStyle("hrms-2c-answer", parent=s.justified, leftIndent=6 * mm)
+    answer_style = _answer_style()
     story: list[Flowable] = [*_heading("29) ĐẶC ĐIỂM LỊCH SỬ BẢN THÂN")]
     for question, answer in items:
-        story.append(para(question, s.justified))
+        story.append(fixed_para(question, s.justified))
         for paragraph in (answer or "Không").splitlines() or ["Không"]:
             if paragraph.strip():
                 story.append(para(text(paragraph), answer_style))
@@ -572,14 +580,14 @@ def _family(form: Form2C) -> list[Flowable]:
     s = styles()
     return [
         *_heading("30) QUAN HỆ GIA ĐÌNH"),
-        para(
+        fixed_para(
             "<b>a) Về bản thân:</b> Cha, Mẹ, Vợ (hoặc chồng), các con, anh chị em ruột",
             s.body,
         ),
         _family_table(own),
         Spacer(1, 3 * mm),
         CondPageBreak(25 * mm),
-        para("<b>b) Về bên vợ (hoặc chồng):</b> Cha, Mẹ, anh chị em ruột", s.body),
+        fixed_para("<b>b) Về bên vợ (hoặc chồng):</b> Cha, Mẹ, anh chị em ruột", s.body),
         _family_table(spouse),
     ]
 
@@ -632,16 +640,16 @@ def _assessment() -> list[Flowable]:
 def _signatures(form: Form2C) -> Flowable:
     s = styles()
     left = [
-        para("<b>Người khai</b>", s.centered),
-        para("<i>Tôi xin cam đoan những lời khai trên đây là đúng sự thật</i>", s.centered),
-        para("<i>(Ký tên, ghi rõ họ tên)</i>", s.centered),
+        fixed_para("<b>Người khai</b>", s.centered),
+        fixed_para("<i>Tôi xin cam đoan những lời khai trên đây là đúng sự thật</i>", s.centered),
+        fixed_para("<i>(Ký tên, ghi rõ họ tên)</i>", s.centered),
         Spacer(1, 22 * mm),
         para(f"<b>{text(form.employee.full_name)}</b>", s.centered),
     ]
     right = [
-        para("<i>…………, ngày …… tháng …… năm ……</i>", s.centered),
-        para("<b>Thủ trưởng cơ quan, đơn vị quản lý và sử dụng CBCC</b>", s.centered),
-        para("<i>(Ký tên, đóng dấu)</i>", s.centered),
+        fixed_para("<i>…………, ngày …… tháng …… năm ……</i>", s.centered),
+        fixed_para("<b>Thủ trưởng cơ quan, đơn vị quản lý và sử dụng CBCC</b>", s.centered),
+        fixed_para("<i>(Ký tên, đóng dấu)</i>", s.centered),
     ]
     block = Table([[left, right]], colWidths=[CONTENT_WIDTH * 0.45, CONTENT_WIDTH * 0.55])
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))

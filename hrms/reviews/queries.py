@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -18,6 +19,7 @@ from hrms.employees.models import Employee, EmployeeStatus
 from hrms.extensions import db
 from hrms.org.models import Unit, UnitKind
 from hrms.reviews.models import (
+    REVIEW_STATE_LABELS,
     AnnualRating,
     EvaluationScheme,
     PeriodState,
@@ -369,10 +371,38 @@ def may_comment(actor: Actor, loaded: Loaded) -> bool:
 # The period dashboard --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class DashboardReview:
+    """What a dashboard row shows of a review: its state and result (not its plan, points,
+    notes or score breakdown, which the dashboard, its summary and its export never show)."""
+
+    id: int
+    state: str
+    #: the state's label in the reader's language
+    state_label: str
+    total: Decimal | None
+    band: str | None
+    rating: str | None
+    override_rating: str | None
+    override_reason: str | None
+    scored_late: bool
+
+    @property
+    def final_rating(self) -> Rating | None:
+        chosen = self.override_rating or self.rating
+        return Rating(chosen) if chosen else None
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardPerson:
+    id: int
+    full_name: str
+
+
 @dataclass(frozen=True)
 class DashboardRow:
-    review: Review
-    employee: Employee
+    review: DashboardReview
+    employee: DashboardPerson
     unit: Unit
     #: items past their deadline with nothing delivered
     overdue_items: int
@@ -420,15 +450,66 @@ def dashboard(actor: Actor, period: ReviewPeriod, unit: Unit, today: dt.date) ->
     the reviews of ``unit``'s subtree the actor reads (two queries whatever the size)."""
     overdue = (
         select(ReviewItem.review_id, func.count().label("n"))
-        .where(ReviewItem.deadline < today, ReviewItem.delivered_quantity.is_(None))
+        # only the items of this period's reviews (not every review's items ever filed)
+        .join(Review, Review.id == ReviewItem.review_id)
+        .where(
+            Review.period_id == period.id,
+            ReviewItem.deadline < today,
+            ReviewItem.delivered_quantity.is_(None),
+        )
         .group_by(ReviewItem.review_id)
         .subquery()
     )
+    labels = {state.value: str(label) for state, label in REVIEW_STATE_LABELS.items()}
     rows = [
-        DashboardRow(review, employee, in_unit, count or 0)
-        for review, employee, in_unit, _period, count in db.session.execute(
+        DashboardRow(
+            DashboardReview(
+                review_id,
+                state,
+                labels[state],
+                total,
+                band,
+                rating,
+                override_rating,
+                override_reason,
+                scored_late,
+            ),
+            DashboardPerson(employee_id, full_name),
+            in_unit,
+            count or 0,
+        )
+        for (
+            review_id,
+            state,
+            total,
+            band,
+            rating,
+            override_rating,
+            override_reason,
+            scored_late,
+            employee_id,
+            full_name,
+            in_unit,
+            count,
+        ) in db.session.execute(
+            # the same reviews the actor reads as everywhere else (visible_reviews), but only
+            # the columns a row shows
             visible_reviews(actor)
-            .add_columns(overdue.c.n)
+            .with_only_columns(
+                Review.id,
+                Review.state,
+                Review.total,
+                Review.band,
+                Review.rating,
+                Review.override_rating,
+                Review.override_reason,
+                Review.scored_late,
+                Employee.id,
+                Employee.full_name,
+                Unit,
+                overdue.c.n,
+                maintain_column_froms=True,
+            )
             .outerjoin(overdue, overdue.c.review_id == Review.id)
             .where(Review.period_id == period.id, in_subtree(Unit.path, unit.path))
             .order_by(Unit.path, Employee.search_name, Employee.id)

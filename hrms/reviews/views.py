@@ -21,6 +21,7 @@ from sqlalchemy import select
 from hrms.core.dates import format_date
 from hrms.core.dates import today as agency_today
 from hrms.core.forms import submit
+from hrms.core.links import links
 from hrms.core.security import Permission, Scope, requires
 from hrms.employees.models import Employee
 from hrms.extensions import db
@@ -203,6 +204,9 @@ def _period_page(period_id: int, status: int = 200, **failed: Any) -> ResponseRe
         ratings=list(Rating),
         states=list(ReviewState),
         forms=forms,
+        # every row links its review, some twice or three times (in the lists above the table)
+        links=links("reviews.show_review", "review_id", (row.review.id for row in board.rows)),
+        rating_labels={rating.value: _rating_label(rating.value) for rating in Rating},
     ), status
 
 

@@ -11,6 +11,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import Integer, String, column, func, select, table
@@ -442,7 +443,7 @@ def person_gaps(employee: Employee) -> PersonGaps:
     return PersonGaps(employee, position, concurrent, rows, list(others.values()))
 
 
-def heat_class(row: GapRow | None) -> str:
+def heat_class(row: GapRow | HeatCell | None) -> str:
     """The heat-map colour of a cell, as CSS classes (Bootstrap's table colours: no inline
     style): red for a gap of 2 or more, amber for 1, green when met, grey when not assessed."""
     if row is None:
@@ -457,6 +458,63 @@ def heat_class(row: GapRow | None) -> str:
     return "table-success heat-0"
 
 
+class HeatCell(NamedTuple):
+    """One cell of the unit's heat map: a competency a person's main position requires, at
+    ``required``, against the ``level`` of the unit head's latest assessment (None: none yet).
+    GapRow's rules, without the wording and the assessment records the map does not show.
+    (A tuple of numbers: the garbage collector stops tracking it, and a map has thousands.)"""
+
+    required: int
+    level: int | None
+
+    @property
+    def gap(self) -> int | None:
+        return None if self.level is None else self.required - self.level
+
+    @property
+    def status(self) -> GapStatus:
+        if self.level is None:
+            return GapStatus.NOT_ASSESSED
+        return GapStatus.NEED if self.required > self.level else GapStatus.MET
+
+    @property
+    def shown(self) -> str:
+        """What the cell reads: the gap, or ? when not assessed."""
+        gap = self.gap
+        return "?" if gap is None else str(gap)
+
+
+def latest_levels(employee_ids: Iterable[int], kind: str) -> dict[tuple[int, int], int]:
+    """The level of each person's latest assessment of ``kind`` per competency (the same
+    "latest" as ``latest_assessments``), in one query. Key: (employee id, competency id)."""
+    ids = list(employee_ids)
+    if not ids:
+        return {}
+    ranked = (
+        select(
+            CompetencyAssessment.employee_id,
+            CompetencyAssessment.competency_id,
+            CompetencyAssessment.level,
+            func.row_number()
+            .over(
+                partition_by=(CompetencyAssessment.employee_id, CompetencyAssessment.competency_id),
+                order_by=(CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(CompetencyAssessment.employee_id.in_(ids), CompetencyAssessment.kind == kind)
+        .subquery()
+    )
+    return {
+        (employee_id, competency_id): level
+        for employee_id, competency_id, level in db.session.execute(
+            select(ranked.c.employee_id, ranked.c.competency_id, ranked.c.level).where(
+                ranked.c.rank == 1
+            )
+        )
+    }
+
+
 @dataclass
 class CompetencyGaps:
     """One competency across the unit's people: counts by gap size, and whom to train."""
@@ -464,14 +522,34 @@ class CompetencyGaps:
     competency: Competency
     version: CompetencyVersion
     counts: dict[str, int] = field(default_factory=lambda: {"2+": 0, "1": 0, "0": 0, "?": 0})
-    to_train: list[tuple[Employee, GapRow]] = field(default_factory=list)
+    to_train: list[tuple[Employee, HeatCell]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class UnitGaps:
     unit: Unit
-    people: list[tuple[Employee, UnitPosition | None, dict[int, GapRow]]]
+    people: list[tuple[Employee, UnitPosition | None, dict[int, HeatCell]]]
     competencies: list[CompetencyGaps]
+
+    @property
+    def grid(self) -> list[tuple[Employee, UnitPosition, list[tuple[str, str]]]]:
+        """The placed people's rows of the map, each cell as (CSS classes, text) in the order
+        of ``competencies`` (the page writes thousands of cells: their colours and texts are
+        worked out here, once, rather than by the template cell by cell)."""
+        ids = [column.competency.id for column in self.competencies]
+        none = (heat_class(None), "·")
+        return [
+            (
+                person,
+                position,
+                [
+                    none if cell is None else (heat_class(cell), cell.shown)
+                    for cell in map(cells.get, ids)
+                ],
+            )
+            for person, position, cells in self.people
+            if position is not None
+        ]
 
     @property
     def unplaced(self) -> list[Employee]:
@@ -490,6 +568,23 @@ class UnitGaps:
                 heat.cells.setdefault(competency_id, PositionCell(row.required or 0)).add(row)
         return sorted(found.values(), key=lambda heat: (heat.position.code, heat.position.id))
 
+    @property
+    def position_grid(self) -> list[tuple[PositionHeat, list[tuple[str, str]]]]:
+        """The rows of the map folded by position, each cell as (CSS classes, text) in the
+        order of ``competencies``, as ``grid``."""
+        ids = [column.competency.id for column in self.competencies]
+        none = (position_heat_class(None), "·")
+        return [
+            (
+                heat,
+                [
+                    none if cell is None else (position_heat_class(cell), cell.shown)
+                    for cell in map(heat.cells.get, ids)
+                ],
+            )
+            for heat in self.positions
+        ]
+
 
 @dataclass
 class PositionCell:
@@ -503,12 +598,17 @@ class PositionCell:
     #: the largest gap among them (None: nobody assessed)
     worst: int | None = None
 
-    def add(self, row: GapRow) -> None:
+    def add(self, row: GapRow | HeatCell) -> None:
         if row.gap is None:
             return
         self.assessed += 1
         self.need += 1 if row.gap > 0 else 0
         self.worst = row.gap if self.worst is None else max(self.worst, row.gap)
+
+    @property
+    def shown(self) -> str:
+        """What the cell reads: needs of those assessed, or ? when nobody is assessed."""
+        return "?" if self.assessed == 0 else f"{self.need}/{self.assessed}"
 
 
 @dataclass
@@ -553,20 +653,14 @@ def unit_gaps(unit: Unit) -> UnitGaps:
         else {}
     )
     requirements = requirements_of(position_ids)
-    latest = latest_assessments([e.id for e in people])
+    levels = latest_levels([e.id for e in people], AssessmentKind.HEAD.value)
     columns: dict[int, CompetencyGaps] = {}
     lines = []
     for person in people:
         position = positions.get(person.position_id) if person.position_id else None
-        cells: dict[int, GapRow] = {}
+        cells: dict[int, HeatCell] = {}
         for r in requirements.get(position.id, []) if position else []:
-            row = GapRow(
-                r.competency,
-                r.version,
-                r.level,
-                latest.get((person.id, r.competency.id, AssessmentKind.HEAD.value)),
-                None,
-            )
+            row = HeatCell(r.level, levels.get((person.id, r.competency.id)))
             cells[r.competency.id] = row
             column_ = columns.setdefault(r.competency.id, CompetencyGaps(r.competency, r.version))
             gap = row.gap

@@ -12,6 +12,7 @@ from flask_login import current_user
 import hrms.staffing.models  # noqa: F401  (the tables are known to the app and its migrations)
 from hrms.core.dates import format_date, today
 from hrms.core.forms import submit
+from hrms.core.links import links
 from hrms.core.security import Permission, requires
 from hrms.staffing import queries, services
 from hrms.staffing.forms import AssessmentForm, EndPlacementForm, PlacementForm
@@ -46,11 +47,16 @@ def unit_table(unit_id: int) -> ResponseReturnValue:
 @requires(Permission.POSITIONS_VIEW)
 def unit_gaps(unit_id: int) -> ResponseReturnValue:
     unit = queries.get_unit_for(current_user, unit_id)
+    gaps = queries.unit_gaps(unit)
     return render_template(
         "staffing/gaps.html",
-        gaps=queries.unit_gaps(unit),
-        heat_class=queries.heat_class,
-        position_heat_class=queries.position_heat_class,
+        gaps=gaps,
+        # every row links the person's page
+        person_links=links(
+            "staffing.person_competencies",
+            "employee_id",
+            (person.id for person, _position, _cells in gaps.people),
+        ),
     )
 
 

@@ -158,3 +158,30 @@ def test_the_period_dashboard_and_reminders(rv: Reviews, count_queries) -> None:
     assert head_todo == {
         (review_of(opened, p).id, "plan") for p in (rv.world.in_team, rv.colleague)
     }
+
+
+def test_the_dashboard_reads_only_what_its_rows_show(rv: Reviews, count_queries) -> None:  # type: ignore[no-untyped-def]
+    """A period's dashboard lists hundreds of reviews: it does not load their score breakdown,
+    points or notes, and counts the overdue items of this period's reviews only (issue 8)."""
+    march, april = rv.open_month(3), rv.open_month(4)
+    own_march, own_april = review_of(march, rv.world.own), review_of(april, rv.world.own)
+    for review in (own_march, own_april):
+        services.open_self_assessment(rv.head, load(rv.head, review, "score"), review.version)
+    own_march.items[0].deadline = dt.date(2026, 3, 10)
+    db.session.flush()
+    with count_queries() as counted:
+        board = queries.dashboard(rv.officer, april.period, rv.world.department, rv.clock.now)
+    rows_query = " ".join(counted.statements).lower()
+    for heavy in ("breakdown", "self_points", "general_points", "self_note", "head_note"):
+        assert f"reviews.{heavy}" not in rows_query, heavy
+    assert board.overdue == []  # March's overdue item is not April's
+    row = next(row for row in board.rows if row.employee.id == rv.world.own.id)
+    assert row.review.id == own_april.id
+    assert (row.review.state, row.review.state_label) == (
+        "self_assessment",
+        own_april.state_label,
+    )
+    assert row.employee.full_name == rv.world.own.full_name
+    assert row.unit.id == own_april.unit_id
+    march_board = queries.dashboard(rv.officer, march.period, rv.world.department, rv.clock.now)
+    assert [(r.employee.id, r.overdue_items) for r in march_board.overdue] == [(rv.world.own.id, 1)]

@@ -373,3 +373,61 @@ def test_the_heat_map_costs_the_same_queries_at_any_size(
     with count_queries() as many:
         assert client.get(person_url).status_code == 200
     assert many.n == one.n
+
+
+def test_the_heat_map_reads_the_same_latest_levels_as_a_persons_page(
+    staffing: Any, service_context: None
+) -> None:
+    """The heat map reads only levels (issue 8): the same latest head's assessment per person
+    and competency as the person's page, and the same gaps, statuses and colours."""
+    world = staffing.world
+    head = world.users["head"]
+    second = factories.person(world.division_a, "Vương Thị Xuân")
+    factories.placement(world.own, staffing.officer)
+    factories.placement(second, staffing.clerk)
+    factories.assessment(world.own, staffing.ethics, 4, by=head, on=dt.date(2025, 1, 10))
+    factories.assessment(world.own, staffing.ethics, 1, by=head, on=dt.date(2025, 6, 1))
+    factories.assessment(world.own, staffing.talk, 3, by=head, on=dt.date(2025, 6, 1))
+    factories.assessment(world.own, staffing.talk, 2, by=head, on=dt.date(2025, 6, 1))  # later id
+    factories.assessment(world.own, staffing.law, 5, by=world.users["staff"], kind="self")
+    factories.assessment(second, staffing.ethics, 3, by=head)
+    ids = [world.own.id, second.id]
+    latest = queries.latest_assessments(ids)
+    levels = queries.latest_levels(ids, "head")
+    assert levels == {
+        (employee_id, competency_id): assessed.level
+        for (employee_id, competency_id, _kind), assessed in latest.items()
+    }
+    assert levels[(world.own.id, staffing.ethics.id)] == 1
+    assert levels[(world.own.id, staffing.talk.id)] == 2
+    assert (world.own.id, staffing.law.id) not in levels  # a self-assessment does not count
+    for person in (world.own, second):
+        gaps = queries.person_gaps(person)
+        line = next(
+            cells
+            for employee, _p, cells in queries.unit_gaps(world.division_a).people
+            if employee.id == person.id
+        )
+        assert line.keys() == {row.competency.id for row in gaps.rows}
+        for row in gaps.rows:
+            cell = line[row.competency.id]
+            assert (cell.required, cell.gap, cell.status) == (row.required, row.gap, row.status)
+            assert queries.heat_class(cell) == queries.heat_class(row)
+            if row.assessed is not None:
+                assert cell.level == row.assessed.level
+
+
+def test_links_are_what_url_for_builds(app: Any) -> None:
+    from flask import url_for
+
+    from hrms.core.links import links
+
+    with app.test_request_context():
+        built = links("staffing.person_competencies", "employee_id", [1, 20, 987654])
+        assert built == {
+            n: url_for("staffing.person_competencies", employee_id=n) for n in (1, 20, 987654)
+        }
+        reviews = links("reviews.show_review", "review_id", [7])
+        assert reviews == {7: url_for("reviews.show_review", review_id=7)}
+    with app.test_request_context(base_url="http://example.test/hrms/"):
+        assert links("reviews.show_review", "review_id", [3]) == {3: "/hrms/reviews/3"}

@@ -1,0 +1,129 @@
+"""The PDF kernel's shortcuts (issue 8) change nothing in what is printed: a paragraph breaks
+its lines once per width and the form's own wording is parsed once per process (each document
+is rendered both ways in reportlab's invariant mode, no date nor random id, and must come out
+byte for byte the same); an empty table cell holds nothing and takes the room an empty
+paragraph took."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import g
+from reportlab import rl_config
+from reportlab.platypus import Paragraph
+
+from hrms.core import pdf as kernel
+from hrms.employees import pdf as form_2c
+from hrms.employees.queries import get_dossier_for
+from hrms.extensions import db
+from tests.employees.test_pdf import fill, pdf_text
+
+
+@pytest.fixture
+def invariant(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    yield
+
+
+def plain(monkeypatch: pytest.MonkeyPatch) -> None:
+    """reportlab as it is: every wrap breaks the lines again, every paragraph is parsed, an
+    empty cell is an empty paragraph."""
+    monkeypatch.setattr(kernel._Paragraph, "wrap", Paragraph.wrap)
+
+    def parsed_each_time(markup: str, style: Any = None) -> Paragraph:
+        return Paragraph(markup, style or kernel.styles().body)
+
+    monkeypatch.setattr(kernel, "fixed_para", parsed_each_time)
+    monkeypatch.setattr(form_2c, "fixed_para", parsed_each_time)
+
+
+def test_the_2c_is_the_same_as_reportlab_would_lay_it_out(
+    app: Any, world: Any, invariant: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = world.in_team
+    fill(world, person, training=25, family=3)
+    person.foreign_relations = "Một đoạn dài về quan hệ ở nước ngoài. " * 120
+    person.history_detention = "\n".join(f"Dòng {n} của lời khai." for n in range(40))
+    db.session.commit()
+    with app.app_context():
+        g.use_test_session = True
+        form = form_2c.form_2c_data(get_dossier_for(world.users["admin"], person.id))
+        # many family rows: tables that split across pages, paragraphs that split too
+        form = dataclasses.replace(form, family=form.family * 12)
+        fast = form_2c.render_2c(form)
+        again = form_2c.render_2c(form)
+        with monkeypatch.context() as patched:
+            plain(patched)
+            slow = form_2c.render_2c(form)
+    _text, pages = pdf_text(fast)
+    assert pages >= 5
+    assert fast == again == slow
+
+
+def test_tables_and_paragraphs_are_the_same_as_reportlab_would_lay_them_out(
+    app: Any, invariant: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    word = "chữ-rất-dài-không-có-khoảng-trắng-" * 6
+
+    def story() -> list[Any]:
+        s = kernel.styles()
+        rows = [[f"Dòng {n}", "" if n % 3 else f"{word}{n}", None] for n in range(90)]
+        return [
+            kernel.fixed_para("<b>Tiêu đề</b> <i>cố định</i>", s.heading),
+            kernel.table(["Cột một", "Cột hai", "Cột ba"], rows, [0.2, 0.6, 0.2]),
+            kernel.para(kernel.text("Đoạn văn dài. " * 400), s.justified),
+            kernel.table(None, [["", ""]], [0.5, 0.5], empty_rows=2),
+        ]
+
+    with app.app_context():
+        fast = kernel.render(story(), title="Thử")
+        with monkeypatch.context() as patched:
+            plain(patched)
+            slow = kernel.render(story(), title="Thử")
+    assert fast == slow
+
+
+def test_fixed_wording_is_parsed_once_and_never_shared(app: Any) -> None:
+    with app.app_context():
+        s = kernel.styles()
+        first = kernel.fixed_para("<i>(Ký tên, đóng dấu)</i>", s.centered)
+        second = kernel.fixed_para("<i>(Ký tên, đóng dấu)</i>", s.centered)
+    assert kernel._parsed.cache_info().hits >= 1
+    assert first is not second
+    assert first.frags is not second.frags
+    assert all(a is not b for a, b in zip(first.frags, second.frags, strict=True))
+    assert [f.text for f in first.frags] == [f.text for f in second.frags]
+
+
+def test_a_paragraph_breaks_its_lines_again_for_another_width(app: Any) -> None:
+    with app.app_context():
+        paragraph = kernel.para(kernel.text("Một câu khá dài để xuống dòng. " * 20))
+        _w, wide = paragraph.wrap(400, 1000)
+        _w, narrow = paragraph.wrap(150, 1000)
+        _w, wide_again = paragraph.wrap(400, 1000)
+    assert narrow > wide == wide_again
+
+
+def test_an_empty_cell_takes_the_room_of_an_empty_paragraph(app: Any) -> None:
+    with app.app_context():
+        widths = [0.2, 0.5, 0.3]
+        empty = kernel.table(["A", "B", "C"], [["x", "", None], ["", "", ""]], widths)
+        paragraphs = kernel.table(
+            ["A", "B", "C"],
+            [["x", kernel.para(""), kernel.para("")], [kernel.para("") for _ in range(3)]],
+            widths,
+        )
+        assert empty.wrap(kernel.CONTENT_WIDTH, 1000) == paragraphs.wrap(kernel.CONTENT_WIDTH, 1000)
+        assert empty._rowHeights == paragraphs._rowHeights
+
+
+def test_reportlab_runs_its_c_accelerators() -> None:
+    """reportlab[accel] is a dependency: without it every text width and number of a form is
+    computed in Python, a third slower (issue 8's budget for form 2C)."""
+    from reportlab.lib import rl_accel
+
+    assert "instanceStringWidthTTF" in rl_accel._c_funcs
+    assert "fp_str" in rl_accel._c_funcs
