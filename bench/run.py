@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -557,6 +558,9 @@ def measure(
     database = "postgresql" if url.startswith("postgresql") else "sqlite"
     factor = 2 if database == "postgresql" else 1
     app = make_app(url)
+    # as wsgi.py does in each server process
+    gc.collect()
+    gc.freeze()
     from hrms.extensions import db
 
     results: list[Result] = []
