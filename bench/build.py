@@ -4,7 +4,8 @@ The schema is the real one (the migrations run first); the rows go in through th
 tables with SQLAlchemy Core inserts of many rows at once, streamed in chunks so memory stays
 flat; every derived column is filled by the project's own functions, as the services would
 (folded names and their search keys, the employment columns cached from the decisions ledger by
-``derive_state``, review scores by ``hrms.reviews.scoring``).
+``derive_state``, the next raise and retirement date kept on the dossier by
+``hrms.salary.schedule``, review scores by ``hrms.reviews.scoring``).
 
     python -m bench.build --size 100000            # SQLite, cached under bench/data/
     HRMS_BENCH_DATABASE_URL=postgresql+psycopg://... python -m bench.build --size 100000
@@ -60,6 +61,8 @@ from hrms.employees.models import name_keys
 from hrms.employees.services import LedgerState, apply_state, derive_state
 from hrms.reviews.scoring import OutputResult, score
 from hrms.reviews.services import balanced_weights, breakdown_json
+from hrms.salary.raises import Ledger
+from hrms.salary.schedule import planned_raise, planned_retirement
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -335,6 +338,19 @@ class Generator:
         self._prepared: dict[tuple[str, tuple[str, ...]], Any] = {}
         self.units: list[UnitRow] = []
         self.user_ids: dict[str, int] = {}
+        self._book: Any = None
+        self.retirements: dict[tuple[str, dt.date], dt.date | None] = {}
+
+    @property
+    def book(self) -> Any:
+        """The salary rule data (seeded by the migrations), read once."""
+        if self._book is None:
+            from sqlalchemy.orm import Session
+
+            from hrms.salary.rules import RuleBook
+
+            self._book = RuleBook.load(Session(bind=self.connection))
+        return self._book
 
     # writing
 
@@ -988,7 +1004,8 @@ class Person:
         self.sex, self.born, self.full_name = sex, born, full_name
         kind = g._kind_of(unit)
         decisions = self._ledger(kind)
-        state = derive_state([Draft(id=i, **d) for i, d in decisions])
+        drafts = [Draft(id=i, **d) for i, d in decisions]
+        state = derive_state(drafts)
         cached = dict.fromkeys(cached_columns())
         holder = SimpleNamespace(status="working", unit_id=unit.id)
         apply_state(holder, state)  # the service's own caching of the ledger on the dossier
@@ -1052,6 +1069,12 @@ class Person:
             "version": 1,
             **cached,
         }
+        # the schedule the services keep (hrms.salary.schedule): no annual ratings here yet
+        next_on, next_kind = planned_raise(Ledger(employee_id, drafts), g.book)
+        row["next_raise_on"], row["next_raise_kind"] = next_on, next_kind
+        if (sex, born) not in g.retirements:  # people born the same day retire the same day
+            g.retirements[sex, born] = planned_retirement(g.book, sex, born, False)
+        row["retires_on"] = g.retirements[sex, born]
         b = self.batch
         b.employees.append(row)
         for key in sorted(name_keys(full_name)):

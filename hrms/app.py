@@ -74,6 +74,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _connect_staffing(app)
+    _connect_salary_schedule()
     _register_template_helpers(app)
     _register_security_headers(app)
     core_errors.register_error_handlers(app)
@@ -164,6 +165,14 @@ def _connect_staffing(app: Flask) -> None:
 
     app.extensions[OCCUPANCY] = placed_counts
     plan_approved.connect(follow_new_plan)
+
+
+def _connect_salary_schedule() -> None:
+    """The next raise and retirement date kept on each dossier follow every flush that changes
+    what they derive from (decisions, annual ratings, identity, salary rules)."""
+    from hrms.salary.schedule import connect
+
+    connect()
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -179,6 +179,9 @@ class Employee(Audited, VersionedMixin, TimestampMixin, Base):
         CheckConstraint("height_cm IS NULL OR height_cm BETWEEN 50 AND 250", name="height"),
         CheckConstraint("weight_kg IS NULL OR weight_kg BETWEEN 20 AND 300", name="weight"),
         Index("ix_employees_unit_status", "unit_id", "status"),
+        # the raise and retirement lists and the dashboard's counts: a range of dates
+        Index("ix_employees_next_raise", "next_raise_on", "status"),
+        Index("ix_employees_retires", "retires_on", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -253,6 +256,12 @@ class Employee(Audited, VersionedMixin, TimestampMixin, Base):
     seniority_percent: Mapped[int | None] = mapped_column(Integer)
     #: item 14: other allowances, as written on the form
     other_allowances: Mapped[str | None] = mapped_column(String(255))
+    #: maintained by hrms.salary.schedule in the transaction of every change it derives from
+    #: (decisions, final annual ratings, identity, salary rules): the next raise's date (empty
+    #: off a scale or while a leave is open), its kind (step or seniority) and the retirement date
+    next_raise_on: Mapped[dt.date | None] = mapped_column(Date)
+    next_raise_kind: Mapped[str | None] = mapped_column(String(10))
+    retires_on: Mapped[dt.date | None] = mapped_column(Date)
 
     # 15: education
     #: general education, e.g. "12/12"

@@ -438,9 +438,19 @@ def _unit_rows(by_path: dict[str | None, _Split], focus: Focus) -> list[Row]:
             first.minority + second.minority,
         )
 
+    index_of = {unit.path: i for i, unit in enumerate(focus.parts)}
     for path, split in by_path.items():
         assert path is not None  # every person has a unit
-        index = next((i for i, (u, _s) in enumerate(parts) if path.startswith(u.path)), None)
+        # the part holding the path: the one whose path is a prefix of it (a few dict lookups
+        # per path rather than a scan of every part)
+        index = next(
+            (
+                index_of[path[: end + 1]]
+                for end in range(len(path))
+                if path[end] == "/" and path[: end + 1] in index_of
+            ),
+            None,
+        )
         if index is None:
             direct = add(direct, split)
         else:
@@ -571,11 +581,18 @@ def period_ratings(actor: Actor, focus: Focus, as_of: dt.date) -> Table:
     reviews count in the unit the person was in when the period opened. Two queries."""
     units = _where_units(actor, focus)
     finalised = Review.state == ReviewState.FINALISED.value
+    # the periods (a small table) latest first, each checked for a finalised review in scope
+    # through the reviews' (period, state) index, rather than every review of the scope read
+    # and sorted
+    in_scope = (
+        select(Review.id)
+        .join(Unit, Unit.id == Review.unit_id)
+        .where(Review.period_id == ReviewPeriod.id, finalised, *units)
+        .exists()
+    )
     latest = db.session.execute(
         select(ReviewPeriod.kind, ReviewPeriod.starts_on, ReviewPeriod.ends_on)
-        .join(Review, Review.period_id == ReviewPeriod.id)
-        .join(Unit, Unit.id == Review.unit_id)
-        .where(finalised, ReviewPeriod.ends_on <= as_of, *units)
+        .where(ReviewPeriod.ends_on <= as_of, in_scope)
         .order_by(ReviewPeriod.ends_on.desc(), ReviewPeriod.starts_on.desc())
         .limit(1)
     ).first()
@@ -583,19 +600,17 @@ def period_ratings(actor: Actor, focus: Focus, as_of: dt.date) -> Table:
         return Table("period_ratings", _rating_rows({}, not_rated=False))
     kind, starts_on, ends_on = latest
     final = func.coalesce(Review.override_rating, Review.rating)
+    same_period = select(ReviewPeriod.id).where(
+        ReviewPeriod.kind == kind,
+        ReviewPeriod.starts_on == starts_on,
+        ReviewPeriod.ends_on == ends_on,
+    )
     counts: dict[str | None, int] = {
         rating: int(n)
         for rating, n in db.session.execute(
             select(final, func.count())
-            .join(ReviewPeriod, ReviewPeriod.id == Review.period_id)
             .join(Unit, Unit.id == Review.unit_id)
-            .where(
-                finalised,
-                ReviewPeriod.kind == kind,
-                ReviewPeriod.starts_on == starts_on,
-                ReviewPeriod.ends_on == ends_on,
-                *units,
-            )
+            .where(finalised, Review.period_id.in_(same_period), *units)
             .group_by(final)
         )
     }

@@ -9,7 +9,7 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from hrms.core.api import Operation, documented, json_body, list_page, query_args
+from hrms.core.api import Operation, documented, json_body, query_args
 from hrms.core.dates import today
 from hrms.core.security import Permission, requires
 from hrms.salary import raise_services as services
@@ -52,8 +52,22 @@ def list_raises() -> ResponseReturnValue:
         else None
     )
     start, end = services.default_window(today())
-    rows = services.raise_list(current_user, unit, args["from_"] or start, args["to"] or end)
-    return jsonify(list_page(rows, args, lambda page: RaiseRowOut(many=True).dump(page)))
+    page = services.raise_page(
+        current_user,
+        unit,
+        args["from_"] or start,
+        args["to"] or end,
+        args["page"],
+        args["per_page"],
+    )
+    return jsonify(
+        {
+            "items": RaiseRowOut(many=True).dump(page.items),
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+        }
+    )
 
 
 @blueprint.get("/raises/employees/<int:employee_id>")

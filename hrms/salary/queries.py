@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -48,6 +49,18 @@ def get_subject_for(actor: Actor, employee_id: int) -> Subject:
     authorize(employee, visible=visible)
     assert employee is not None and unit is not None
     return Subject(employee, unit, is_own(actor, employee_id))
+
+
+class RowsPage(Pagination):
+    """A page of a select's rows (tuples, not one entity) and their count: two queries. Built
+    with ``select=`` (ordered) and ``count_select=`` (its ``count(*)``)."""
+
+    def _query_items(self) -> list[Any]:
+        query = self._query_args["select"]
+        return list(db.session.execute(query.limit(self.per_page).offset(self._query_offset)))
+
+    def _query_count(self) -> int:
+        return int(db.session.scalar(self._query_args["count_select"]) or 0)
 
 
 def rule_book() -> RuleBook:

@@ -33,7 +33,7 @@ class RaiseListQuery(PageQuerySchema):
 
 
 class RaiseListForm(RaiseListQuery):
-    """The page's filter (no paging: the page shows every row, to be ticked)."""
+    """The page's filter and page (the rows of a page are ticked for a draft batch)."""
 
     page = fields.Integer(load_default=1)
     per_page = fields.Integer(load_default=50)

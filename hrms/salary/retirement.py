@@ -84,7 +84,7 @@ class Retirement:
 
     def notice_overdue(self, as_of: dt.date) -> bool:
         """The notice should have been given by now (the retirement is still ahead)."""
-        return self.notice_on is not None and self.notice_on < as_of <= self.retires_on
+        return overdue(self.notice_on, self.retires_on, as_of)
 
 
 def retirement_of(
@@ -107,12 +107,7 @@ def retirement_of(
         reached = add_months(born, age.total_months)
         if reached.year <= year:
             retires_on = end_of_month(reached.year, reached.month)
-            rules = book.rules(retires_on)
-            notice_on = (
-                add_months(retires_on + dt.timedelta(days=1), -rules.retirement_notice_months)
-                if rules is not None
-                else None
-            )
+            notice_on = notice_of(book, retires_on)
             return Retirement(
                 sex=sex,
                 born=born,
@@ -126,6 +121,19 @@ def retirement_of(
                 source=age.source,
             )
     return None
+
+
+def notice_of(book: RuleBook, retires_on: dt.date) -> dt.date | None:
+    """The day the retirement notice is due at the latest (empty without pay rules)."""
+    rules = book.rules(retires_on)
+    if rules is None:
+        return None
+    return add_months(retires_on + dt.timedelta(days=1), -rules.retirement_notice_months)
+
+
+def overdue(notice_on: dt.date | None, retires_on: dt.date, as_of: dt.date) -> bool:
+    """The notice should have been given by now (the retirement is still ahead)."""
+    return notice_on is not None and notice_on < as_of <= retires_on
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,11 @@ def early_raise_on_notice(book: RuleBook, retirement: Retirement, pay: Pay) -> E
     """The early raise at the notice, if the person is entitled to one (Thông tư 08/2013 art. 3):
     not at the last step, next regular raise after the notice and within the pay rules' months
     of it."""
-    notice_on = retirement.notice_on
+    return early_raise_at(book, retirement.notice_on, pay)
+
+
+def early_raise_at(book: RuleBook, notice_on: dt.date | None, pay: Pay) -> EarlyRaise | None:
+    """``early_raise_on_notice`` from the notice date alone (counts over many people)."""
     if notice_on is None or pay.rank_code is None or pay.salary_step is None:
         return None
     if pay.next_raise_on is None:

@@ -2,10 +2,12 @@
 (with their notice and early-raise entitlement), one person's retirement, and the counts of the
 statistics dashboard.
 
-The query count is fixed whatever the number of people: the rule data (``RuleBook.load``), one
-query for the people whose birth date can put their retirement in the window, one for the
-retirement decisions already recorded among them, and the raise schedule's batch for their next
-raises. Dates are computed in Python by ``hrms.salary.retirement``.
+The query count is fixed whatever the number of people: the rule data (``RuleBook.load``) and
+one query for the people whose retirement date falls in the window, with whether a retirement
+decision is recorded. The people are selected by the retirement date and the next raise kept on
+each dossier (``hrms.salary.schedule``: exact in the transaction of every change they derive
+from), one index range; each line's explanation (age, roadmap year, notice) is computed in
+Python by ``hrms.salary.retirement``, the early raise on notice from the next raise kept.
 """
 
 from __future__ import annotations
@@ -15,20 +17,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from hrms.core.security import Actor, Permission, Scope, authorize, subtree_upper_bound
 from hrms.employees.models import Decision, DecisionKind, Employee, EmployeeStatus
 from hrms.extensions import db
 from hrms.org.models import Unit
+from hrms.salary.queries import RowsPage
 from hrms.salary.raises import DueKind, RaiseDue, load_ledgers, raises_due
 from hrms.salary.retirement import (
     EarlyRaise,
     Pay,
     Retirement,
     add_months,
+    early_raise_at,
     early_raise_on_notice,
+    notice_of,
+    overdue,
     retirement_of,
 )
 from hrms.salary.rules import RuleBook
@@ -65,8 +72,18 @@ def unit_choices(actor: Actor) -> list[tuple[str, str]]:
     return [(str(unit_id), f"{'· ' * depth}{name}") for unit_id, name, depth in units]
 
 
-def in_subtree(path: str) -> ColumnElement[bool]:
-    return and_(Unit.path >= path, Unit.path < subtree_upper_bound(path))
+def in_subtree(path: str, column: Any = None) -> ColumnElement[bool]:
+    column = Unit.path if column is None else column
+    return and_(column >= path, column < subtree_upper_bound(path))
+
+
+def unit_path() -> ColumnElement[str]:
+    """The unit path as an expression (the same values) for the scope conditions of queries
+    whose selective condition is a date range on the dossier: the planner then starts from the
+    date index and looks each person's unit up by key, rather than walking every unit of a
+    province-wide scope and all its people (SQLite's planner, without histograms, guesses the
+    other way round)."""
+    return Unit.path.concat("")
 
 
 # The next regular raise -------------------------------------------------------------------------
@@ -89,6 +106,14 @@ def pay_of(due: RaiseDue | None, rank_code: str | None, step: int | None) -> Pay
     if due is None:
         return Pay(rank_code, step, None)
     return Pay(due.rank_code, due.step, due.due if due.kind is DueKind.STEP else None)
+
+
+def kept_pay(
+    rank_code: str | None, step: int | None, next_raise_on: dt.date | None, kind: str | None
+) -> Pay:
+    """``pay_of`` from the columns of the dossier: the rank and step the ledger caches there
+    (the same the raise schedule reads) and the next raise kept by hrms.salary.schedule."""
+    return Pay(rank_code, step, next_raise_on if kind == DueKind.STEP.value else None)
 
 
 # The list ------------------------------------------------------------------------------------
@@ -132,44 +157,31 @@ class RetirementList:
     until: dt.date
     #: the unit whose subtree is listed; None for the whole scope
     focus: Unit | None
+    #: every line of the window, or the lines of one page (``page``)
     lines: list[RetirementLine]
+    #: the page shown, when ``lines`` is one page (the list's page): its count is the window's
+    page: Pagination | None = None
+    #: overdue notices in the whole window (when ``lines`` is one page)
+    overdue_in_window: int | None = None
+
+    @property
+    def count(self) -> int:
+        return int(self.page.total or 0) if self.page is not None else len(self.lines)
+
+    @property
+    def first_number(self) -> int:
+        """The number of the first line shown (1 unless a later page)."""
+        return (self.page.page - 1) * self.page.per_page + 1 if self.page is not None else 1
 
     @property
     def overdue(self) -> int:
+        if self.overdue_in_window is not None:
+            return self.overdue_in_window
         return sum(1 for line in self.lines if line.notice_overdue)
 
     @property
     def entitled(self) -> int:
         return sum(1 for line in self.lines if line.early_raise is not None)
-
-
-def _birth_window(book: RuleBook, as_of: dt.date, until: dt.date) -> ColumnElement[bool]:
-    """People whose birth date can put their retirement between the two dates (a month's margin
-    each side; the exact dates are computed in Python)."""
-    conditions = []
-    for sex, roadmap in book.retirement_ages.items():
-        if not roadmap:
-            continue
-        shortest = min(age.total_months for age in roadmap)
-        longest = max(age.total_months for age in roadmap)
-        conditions.append(
-            and_(
-                Employee.sex == sex,
-                Employee.date_of_birth >= add_months(as_of, -longest - 1),
-                Employee.date_of_birth <= add_months(until, -shortest + 1),
-            )
-        )
-    return or_(*conditions) if conditions else false()
-
-
-def retirement_date_of(employee: Employee) -> Retirement | None:
-    """One person's retirement date (the dossier's header): the rule data only."""
-    return retirement_of(
-        RuleBook.load(session()),
-        employee.sex,
-        employee.date_of_birth,
-        birth_year_only=employee.birth_year_only,
-    )
 
 
 def _retirement_decided() -> ColumnElement[bool]:
@@ -187,17 +199,10 @@ def _retirement_decided() -> ColumnElement[bool]:
     )
 
 
-def retiring_between(
-    book: RuleBook,
-    units: Sequence[ColumnElement[bool]],
-    as_of: dt.date,
-    until: dt.date,
-    *,
-    with_raises: bool = True,
-) -> list[RetirementLine]:
-    """The people in service in the units matched by ``units`` (conditions on ``Unit``) whose
-    retirement date falls from ``as_of`` to ``until`` inclusive, soonest first."""
-    rows = db.session.execute(
+def _retiring(units: Sequence[ColumnElement[bool]], as_of: dt.date, until: dt.date) -> Any:
+    """The people in service in the units matched by ``units`` (conditions on ``Unit``, best
+    on ``unit_path()``) whose retirement date (kept on the dossier) falls in the window."""
+    return (
         select(
             Employee.id,
             Employee.full_name,
@@ -206,32 +211,42 @@ def retiring_between(
             Employee.birth_year_only,
             Employee.rank_code,
             Employee.salary_step,
-            Employee.salary_since,
+            Employee.next_raise_on,
+            Employee.next_raise_kind,
             Unit.id.label("unit_id"),
             Unit.name.label("unit_name"),
             _retirement_decided().label("decided"),
         )
         .join(Unit, Unit.id == Employee.unit_id)
         .where(
+            Employee.retires_on >= as_of,
+            Employee.retires_on <= until,
             *units,
             Employee.status.in_(IN_SERVICE),
-            _birth_window(book, as_of, until),
         )
-    ).all()
-    found: list[tuple[Any, Retirement]] = []
+    )
+
+
+#: the list's order: soonest first, then by name
+_ORDER = (Employee.retires_on, Employee.full_name, Employee.id)
+
+
+def _lines(
+    book: RuleBook, rows: Sequence[Any], as_of: dt.date, until: dt.date
+) -> list[RetirementLine]:
+    """Each row's retirement explained (age, roadmap year, notice) and its early raise on
+    notice, from the next raise kept on the dossier."""
+    lines = []
     for row in rows:
         retirement = retirement_of(
             book, row.sex, row.date_of_birth, birth_year_only=row.birth_year_only
         )
-        if retirement is not None and as_of <= retirement.retires_on <= until:
-            found.append((row, retirement))
-    if not found:
-        return []
-    raises = next_raises(book, [row.id for row, _ in found]) if with_raises else {}
-    lines = []
-    for row, retirement in found:
+        if retirement is None or not as_of <= retirement.retires_on <= until:
+            continue
         early = early_raise_on_notice(
-            book, retirement, pay_of(raises.get(row.id), row.rank_code, row.salary_step)
+            book,
+            retirement,
+            kept_pay(row.rank_code, row.salary_step, row.next_raise_on, row.next_raise_kind),
         )
         lines.append(
             RetirementLine(
@@ -250,27 +265,84 @@ def retiring_between(
                 notice_overdue=not row.decided and retirement.notice_overdue(as_of),
             )
         )
+    return lines
+
+
+def retiring_between(
+    book: RuleBook,
+    units: Sequence[ColumnElement[bool]],
+    as_of: dt.date,
+    until: dt.date,
+) -> list[RetirementLine]:
+    """The people in service in the units matched by ``units`` (conditions on ``Unit``, best
+    on ``unit_path()``) whose retirement date falls from ``as_of`` to ``until`` inclusive,
+    soonest first."""
+    rows = db.session.execute(_retiring(units, as_of, until)).all()
+    lines = _lines(book, rows, as_of, until)
     lines.sort(key=lambda line: (line.retires_on, line.full_name, line.employee_id))
     return lines
 
 
+def _overdue_in_window(
+    book: RuleBook, units: Sequence[ColumnElement[bool]], as_of: dt.date, until: dt.date
+) -> int:
+    """Notices past without a retirement decision in the whole window: one query of two
+    columns, the notice date computed once per retirement date."""
+    notices: dict[dt.date, dt.date | None] = {}
+    found = 0
+    for retires_on, decided in db.session.execute(
+        _retiring(units, as_of, until).with_only_columns(Employee.retires_on, _retirement_decided())
+    ):
+        if decided or retires_on is None:
+            continue
+        if retires_on not in notices:
+            notices[retires_on] = notice_of(book, retires_on)
+        found += overdue(notices[retires_on], retires_on, as_of)
+    return found
+
+
 def retirement_list(
-    actor: Actor, months: int, unit_id: int | None, as_of: dt.date
+    actor: Actor,
+    months: int,
+    unit_id: int | None,
+    as_of: dt.date,
+    page: int | None = None,
+    per_page: int = 50,
 ) -> RetirementList:
     """The people of the actor's salary scope (or of a unit's subtree within it: 404 outside)
-    retiring in the ``months`` from ``as_of``."""
+    retiring in the ``months`` from ``as_of``: every line, or one ``page`` of them (paged in
+    SQL, the window's count and overdue notices counted whole)."""
     focus = get_unit_for(actor, unit_id) if unit_id is not None else None
-    units = [scope_of(actor).filter(Unit.path)]
+    units = [scope_of(actor).filter(unit_path())]
     if focus is not None:
-        units.append(in_subtree(focus.path))
+        units.append(in_subtree(focus.path, unit_path()))
     until = add_months(as_of, months)
     book = RuleBook.load(session())
+    if page is None:
+        return RetirementList(
+            as_of=as_of,
+            months=months,
+            until=until,
+            focus=focus,
+            lines=retiring_between(book, units, as_of, until),
+        )
+    query = _retiring(units, as_of, until)
+    shown = RowsPage(
+        page=page,
+        per_page=per_page,
+        max_per_page=200,
+        error_out=False,
+        select=query.order_by(*_ORDER),
+        count_select=query.with_only_columns(func.count()),
+    )
     return RetirementList(
         as_of=as_of,
         months=months,
         until=until,
         focus=focus,
-        lines=retiring_between(book, units, as_of, until),
+        lines=_lines(book, shown.items, as_of, until),
+        page=shown,
+        overdue_in_window=_overdue_in_window(book, units, as_of, until),
     )
 
 
@@ -368,49 +440,65 @@ class Due:
 
 def due_counts(units: Sequence[ColumnElement[bool]], as_of: dt.date) -> Due:
     """Raises due in the next three months and retirements in the next twelve for the people in
-    service in the units matched by ``units``: the rule data, one query for the people near
-    retirement, two for the ledgers of everyone on a scale (the raise schedule), whatever the
-    headcount."""
+    service in the units matched by ``units`` (best on ``unit_path()``): the rule data, one
+    count of the next raises kept on the dossiers (a date range), one query for the people
+    retiring, whatever the headcount."""
     book = RuleBook.load(session())
     raises_until = add_months(as_of, DASHBOARD_RAISE_MONTHS)
-    on_scale = (
-        select(Employee.id)
+    seniority = case((Employee.next_raise_kind == DueKind.SENIORITY.value, 1), else_=0)
+    raises, raises_seniority = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(seniority), 0))
+        .select_from(Employee)
         .join(Unit, Unit.id == Employee.unit_id)
-        .where(*units, Employee.status.in_(IN_SERVICE), Employee.rank_code.is_not(None))
-    )
-    dues = raises_due(load_ledgers(session(), on_scale).values(), book)
-    raising = [
-        due for due in dues.values() if due.due is not None and as_of <= due.due <= raises_until
-    ]
-    until = add_months(as_of, DASHBOARD_RETIREMENT_MONTHS)
-    lines = retiring_between(book, units, as_of, until, with_raises=False)
-    early = sum(
-        1
-        for line in lines
-        if early_raise_on_notice(
-            book,
-            line.retirement,
-            pay_of(dues.get(line.employee_id), line.rank_code, line.salary_step),
+        .where(
+            Employee.next_raise_on >= as_of,
+            Employee.next_raise_on <= raises_until,
+            *units,
+            Employee.status.in_(IN_SERVICE),
+            Employee.rank_code.is_not(None),
         )
-        is not None
-    )
+    ).one()
+    until = add_months(as_of, DASHBOARD_RETIREMENT_MONTHS)
+    # the list's counts from the dates kept (the notice computed once per retirement date),
+    # without explaining each line
+    notices: dict[dt.date, dt.date | None] = {}
+    retirements = women = notices_overdue = early_raises = 0
+    for row in db.session.execute(
+        _retiring(units, as_of, until).with_only_columns(
+            Employee.retires_on,
+            Employee.sex,
+            Employee.rank_code,
+            Employee.salary_step,
+            Employee.next_raise_on,
+            Employee.next_raise_kind,
+            _retirement_decided().label("decided"),
+        )
+    ):
+        if row.retires_on not in notices:
+            notices[row.retires_on] = notice_of(book, row.retires_on)
+        notice_on = notices[row.retires_on]
+        retirements += 1
+        women += row.sex == "female"
+        notices_overdue += not row.decided and overdue(notice_on, row.retires_on, as_of)
+        pay = kept_pay(row.rank_code, row.salary_step, row.next_raise_on, row.next_raise_kind)
+        early_raises += early_raise_at(book, notice_on, pay) is not None
     return Due(
         as_of=as_of,
         raises_until=raises_until,
-        raises=len(raising),
-        raises_seniority=sum(1 for due in raising if due.kind is DueKind.SENIORITY),
+        raises=int(raises),
+        raises_seniority=int(raises_seniority),
         retirements_until=until,
-        retirements=len(lines),
-        retirements_women=sum(1 for line in lines if line.sex == "female"),
-        notices_overdue=sum(1 for line in lines if line.notice_overdue),
-        early_raises=early,
+        retirements=retirements,
+        retirements_women=women,
+        notices_overdue=notices_overdue,
+        early_raises=early_raises,
     )
 
 
 def dashboard_due(actor: Actor, focus: Unit | None, as_of: dt.date) -> Due:
     """The counts for the statistics dashboard: its scope (the statistics permission) and its
     unit filter, already checked by the dashboard."""
-    units = [Scope.for_actor(actor, Permission.REPORTS_VIEW).filter(Unit.path)]
+    units = [Scope.for_actor(actor, Permission.REPORTS_VIEW).filter(unit_path())]
     if focus is not None:
-        units.append(in_subtree(focus.path))
+        units.append(in_subtree(focus.path, unit_path()))
     return due_counts(units, as_of)

@@ -29,19 +29,30 @@ from hrms.salary.raise_schemas import BatchActionInput, BatchInput, EarlyQuery, 
 from hrms.salary.views import blueprint
 
 
-def _units(permission: Permission) -> list[Unit]:
+def _units(permission: Permission) -> list[Any]:
+    """The filter's units in scope (id, name, depth: plain rows, a province has thousands)."""
     scope = Scope.for_actor(current_user, permission)
-    return list(db.session.scalars(select(Unit).where(scope.filter(Unit.path)).order_by(Unit.path)))
+    return list(
+        db.session.execute(
+            select(Unit.id, Unit.name, Unit.depth)
+            .where(scope.filter(Unit.path))
+            .order_by(Unit.path)
+        )
+    )
+
+
+def _args() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    try:
+        return load(RaiseListForm(), request.args.to_dict()), {}
+    except ValidationFailed as refused:
+        return {"unit_id": None, "from_": None, "to": None, "page": 1, "per_page": 50}, (
+            refused.errors
+        )
 
 
 def _filter() -> tuple[Unit | None, dt.date, dt.date, dict[str, list[str]]]:
     """The list's unit and window from the query string (errors shown above the list)."""
-    errors: dict[str, list[str]] = {}
-    try:
-        args = load(RaiseListForm(), request.args.to_dict())
-    except ValidationFailed as refused:
-        errors = refused.errors
-        args = {"unit_id": None, "from_": None, "to": None}
+    args, errors = _args()
     unit = (
         services.get_unit_for(current_user, args["unit_id"], Permission.SALARY_VIEW)
         if args["unit_id"] is not None
@@ -53,7 +64,9 @@ def _filter() -> tuple[Unit | None, dt.date, dt.date, dict[str, list[str]]]:
 
 def _render_list(form: BatchForm | None = None, status: int = 200) -> ResponseReturnValue:
     unit, start, end, errors = _filter()
-    rows = services.raise_list(current_user, unit, start, end)
+    args, _errors = _args()
+    page = services.raise_page(current_user, unit, start, end, args["page"], args["per_page"])
+    rows = page.items
     may_raise = has_permission(current_user, Permission.SALARY_RAISE) and (
         unit is None or Scope.for_actor(current_user, Permission.SALARY_RAISE).covers(unit.path)
     )
@@ -63,6 +76,7 @@ def _render_list(form: BatchForm | None = None, status: int = 200) -> ResponseRe
     return render_template(
         "salary/raise_list.html",
         rows=rows,
+        page=page,
         unit=unit,
         units=_units(Permission.SALARY_VIEW),
         start=start,

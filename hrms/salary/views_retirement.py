@@ -19,9 +19,14 @@ from hrms.salary.retirement_schemas import RetirementQuery
 from hrms.salary.views import blueprint
 
 
-def _list(args: dict[str, Any]) -> retirement_queries.RetirementList:
+def _list(args: dict[str, Any], *, paged: bool = False) -> retirement_queries.RetirementList:
     return retirement_queries.retirement_list(
-        current_user, args["months"], args["unit_id"], args["as_of"] or today()
+        current_user,
+        args["months"],
+        args["unit_id"],
+        args["as_of"] or today(),
+        page=args["page"] if paged else None,
+        per_page=args["per_page"],
     )
 
 
@@ -34,7 +39,7 @@ def retirement_list() -> ResponseReturnValue:
         errors: dict[str, list[str]] = {}
     except ValidationFailed as failure:
         args, errors = load(RetirementQuery(), {}), failure.errors
-    found = _list(args)
+    found = _list(args, paged=True)
     filters: dict[str, Any] = {"months": found.months}
     if found.focus is not None:
         filters["unit_id"] = found.focus.id
@@ -107,10 +112,6 @@ def salary_due_links(due: retirement_queries.Due, filters: dict[str, Any]) -> di
 
 @blueprint.app_context_processor
 def _retirement_helpers() -> dict[str, Any]:
-    """``retirement_of_employee(employee)`` for the dossier page (templates/employees/show.html)
-    and ``salary_due_links`` for the dashboard: the rule data is loaded only when a template
-    calls them."""
-    return {
-        "retirement_of_employee": retirement_queries.retirement_date_of,
-        "salary_due_links": salary_due_links,
-    }
+    """``salary_due_links`` for the dashboard (the dossier's header reads the retirement date
+    kept on the dossier, hrms/salary/schedule.py)."""
+    return {"salary_due_links": salary_due_links}

@@ -80,3 +80,38 @@ def test_every_benchmark_request_answers(bench_url: str) -> None:
     assert len(results) == len(lines) >= 14
     assert all(result.queries > 0 for result in results)
     assert set(missing) <= {name for name, _endpoints in run.OPTIONAL}
+
+
+def test_the_builder_keeps_the_raise_and_retirement_schedule(bench_url: str) -> None:
+    """The next raise and retirement date the builder writes on each dossier are those the
+    services keep (hrms.salary.schedule), computed afresh here from the ledgers."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from hrms.employees.models import Employee
+    from hrms.salary.rules import RuleBook
+    from hrms.salary.schedule import ledgers_of, planned_raise, planned_retirement
+
+    engine = create_engine(bench_url)
+    with Session(engine) as session:
+        book = RuleBook.load(session)
+        rows = session.execute(
+            select(
+                Employee.id,
+                Employee.sex,
+                Employee.date_of_birth,
+                Employee.birth_year_only,
+                Employee.next_raise_on,
+                Employee.next_raise_kind,
+                Employee.retires_on,
+            )
+        ).all()
+        ledgers = ledgers_of(session, [row.id for row in rows])
+        for row in rows:
+            expected = (
+                *planned_raise(ledgers[row.id], book),
+                planned_retirement(book, row.sex, row.date_of_birth, row.birth_year_only),
+            )
+            assert (row.next_raise_on, row.next_raise_kind, row.retires_on) == expected
+        assert sum(1 for row in rows if row.next_raise_on is not None) > len(rows) // 2
+    engine.dispose()
