@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, load_only
 
 from hrms.core.audit import AuditEntry
 from hrms.core.dates import today
@@ -121,10 +121,28 @@ def _name_matches(needle: str) -> Select[tuple[int]]:
     )
 
 
-def list_employees(actor: Actor, filters: dict[str, Any]) -> Pagination:
+#: what a row of the list page shows (the API dumps whole dossiers instead)
+LIST_COLUMNS = (
+    Employee.full_name,
+    Employee.date_of_birth,
+    Employee.birth_year_only,
+    Employee.unit_id,
+    Employee.rank_code,
+    Employee.salary_step,
+    Employee.kind,
+    Employee.status,
+)
+
+
+def list_employees(
+    actor: Actor, filters: dict[str, Any], *, columns: tuple[Any, ...] = ()
+) -> Pagination:
     """A page of the filtered list. The page is found on ids alone (sorted from narrow index
-    entries), then its rows are loaded: skipping to a deep page never sorts whole dossiers."""
+    entries), then its rows are loaded (only ``columns`` when given): skipping to a deep page
+    never sorts whole dossiers."""
     query = filtered(actor, filters)
+    if columns:
+        query = query.options(load_only(*columns))
     result: Pagination = db.paginate(
         query.with_only_columns(Employee.id),
         page=filters.get("page", 1),

@@ -26,6 +26,7 @@ from hrms.codes.queries import labels_in_lists
 from hrms.core.dates import format_date, today
 from hrms.core.errors import FORM, DomainError, ValidationFailed
 from hrms.core.forms import Form, submit
+from hrms.core.links import links
 from hrms.core.pdf import pdf_response
 from hrms.core.schemas import NoInput, load
 from hrms.core.security import Permission, requires
@@ -97,11 +98,14 @@ def list_employees() -> ResponseReturnValue:
         errors: dict[str, list[str]] = {}
     except ValidationFailed as failure:
         filters, errors = load(EmployeeListQuery(), {}), failure.errors
-    page = queries.list_employees(current_user, filters)
+    page = queries.list_employees(current_user, filters, columns=queries.LIST_COLUMNS)
     return (
         render_template(
             "employees/list.html",
             page=page,
+            dossier_links=links(
+                "employees.show_employee", "employee_id", (e.id for e in page.items)
+            ),
             filters=filters,
             errors=errors,
             picker=unit_picker(current_user, Permission.EMPLOYEES_VIEW, filters.get("unit_id")),
