@@ -377,6 +377,9 @@ class Decision(Audited, Base):
             "seniority_percent IS NULL OR seniority_percent BETWEEN 0 AND 100", name="seniority"
         ),
         Index("ix_decisions_employee_effective", "employee_id", "effective_on"),
+        # "has a decision of this kind" (a retirement decided, a placement made) stays a short
+        # index lookup however large the ledger
+        Index("ix_decisions_kind_employee", "kind", "employee_id"),
     )
 
     @property

@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import aliased, contains_eager, load_only
+from sqlalchemy.orm import contains_eager, load_only
 
 from hrms.core.audit import AuditEntry
 from hrms.core.dates import today
@@ -51,13 +51,16 @@ def visible_condition(actor: Actor) -> ColumnElement[bool]:
     scope = Scope.for_actor(actor, Permission.EMPLOYEES_VIEW)
     if actor.employee_id is None or scope.everything:
         return scope.filter(Unit.path)
-    # both sides on the employees table, so each uses its own index (an OR across the joined
-    # unit's path and the employee's id would scan every dossier)
-    in_scope = aliased(Unit)
-    return or_(
-        Employee.unit_id.in_(select(in_scope.id).where(scope.filter(in_scope.path))),
-        Employee.id == actor.employee_id,
+    own_path = db.session.scalar(
+        select(Unit.path)
+        .join(Employee, Employee.unit_id == Unit.id)
+        .where(Employee.id == actor.employee_id)
     )
+    if own_path is not None and scope.covers(own_path):
+        # the own dossier is in the scope already: an OR would only cost an index (both
+        # databases scan every dossier for it)
+        return scope.filter(Unit.path)
+    return or_(scope.filter(Unit.path), Employee.id == actor.employee_id)
 
 
 def scoped_employees(actor: Actor) -> Select[tuple[Employee]]:

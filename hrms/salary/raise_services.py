@@ -28,7 +28,7 @@ from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.reviews.queries import AGENCY_KINDS
 from hrms.reviews.scheme import Rating
-from hrms.salary.queries import RowsPage
+from hrms.salary.queries import RowsPage, unit_path_beside_a_date_range
 from hrms.salary.raise_models import BatchState, RaiseBatch, RaiseBatchItem
 from hrms.salary.raises import (
     DueKind,
@@ -168,11 +168,9 @@ def _due_between(
     (hrms.salary.schedule: exact in the transaction of every change it derives from), one
     index range, instead of replaying every ledger of the scope.
 
-    The date range is the selective condition: the unit path is compared as an expression
-    (``path || ''``, the same values) so that the planner starts from the date index and looks
-    each person's unit up by key, rather than walking every unit of a province-wide scope and
-    all its people (SQLite's planner, without histograms, guesses the other way round)."""
-    path = Unit.path.concat("")
+    The date range is the selective condition; the unit path is written so that each
+    database's planner starts from the date index (see ``unit_path_beside_a_date_range``)."""
+    path = unit_path_beside_a_date_range()
     query = (
         select(Employee, Unit)
         .join(Unit, Employee.unit_id == Unit.id)

@@ -26,6 +26,7 @@ from hrms.employees.models import Decision, DecisionKind, Employee, EmployeeStat
 from hrms.extensions import db
 from hrms.org.models import Unit
 from hrms.salary.queries import RowsPage
+from hrms.salary.queries import unit_path_beside_a_date_range as unit_path
 from hrms.salary.raises import DueKind, RaiseDue, load_ledgers, raises_due
 from hrms.salary.retirement import (
     EarlyRaise,
@@ -75,15 +76,6 @@ def unit_choices(actor: Actor) -> list[tuple[str, str]]:
 def in_subtree(path: str, column: Any = None) -> ColumnElement[bool]:
     column = Unit.path if column is None else column
     return and_(column >= path, column < subtree_upper_bound(path))
-
-
-def unit_path() -> ColumnElement[str]:
-    """The unit path as an expression (the same values) for the scope conditions of queries
-    whose selective condition is a date range on the dossier: the planner then starts from the
-    date index and looks each person's unit up by key, rather than walking every unit of a
-    province-wide scope and all its people (SQLite's planner, without histograms, guesses the
-    other way round)."""
-    return Unit.path.concat("")
 
 
 # The next regular raise -------------------------------------------------------------------------
