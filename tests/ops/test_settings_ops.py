@@ -6,8 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from sqlalchemy import text
 
 from hrms.core.ops import engine_options
+from hrms.extensions import db
 from hrms.settings import Settings, SettingsError
 from tests.ops.support import own_app
 
@@ -56,6 +59,7 @@ def test_postgresql_gets_a_pinged_pool_and_a_connect_timeout(tmp_path: Path) -> 
     assert options["pool_pre_ping"] is True
     assert options["pool_size"] == 7
     assert options["connect_args"]["connect_timeout"] == 3
+    assert options["connect_args"]["options"] == "-c plan_cache_mode=force_custom_plan"
     sqlite = engine_options(load(tmp_path))
     assert sqlite == {"pool_pre_ping": True}
 
@@ -82,3 +86,13 @@ def test_behind_a_proxy_the_client_address_is_the_forwarded_one(tmp_path: Path) 
         proxied.add_url_rule("/whoami", "whoami", whoami)
         proxied.test_client().get("/whoami", headers=headers)
     assert seen == {"addr": "203.0.113.7", "scheme": "https"}
+
+
+def test_postgresql_plans_each_statement_for_its_values(app: Flask) -> None:
+    """Repeated statements are prepared by psycopg; their plans must still follow the values
+    (a generic plan read a province's staff for a three-month window of raises)."""
+    with app.app_context():
+        if db.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("plan_cache_mode exists only on PostgreSQL")
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+        db.session.rollback()
