@@ -3,11 +3,12 @@ decisions, and the rule data lists (small tables, read whole)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, event, select
+from sqlalchemy import ColumnElement, event, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hrms.core.security import Actor, authorize
@@ -61,6 +62,18 @@ class RowsPage(Pagination):
 
     def _query_count(self) -> int:
         return int(db.session.scalar(self._query_args["count_select"]) or 0)
+
+    @classmethod
+    def of(cls, query: Any, order: Sequence[Any], page: int, per_page: int) -> RowsPage:
+        """The page of ``query`` in ``order`` (at most 200 rows a page)."""
+        return cls(
+            page=page,
+            per_page=per_page,
+            max_per_page=200,
+            error_out=False,
+            select=query.order_by(*order),
+            count_select=query.with_only_columns(func.count()),
+        )
 
 
 def rule_book() -> RuleBook:

@@ -215,14 +215,7 @@ def raise_page(
     """One page of ``raise_list`` (same rows, same order), paged in SQL; the explanation is
     computed for the rows of the page only. ``items`` are ``RaiseRow``."""
     people = _due_between(actor, unit, start, end)
-    result = RowsPage(
-        page=page,
-        per_page=per_page,
-        max_per_page=200,
-        error_out=False,
-        select=people.order_by(*_ORDER),
-        count_select=people.with_only_columns(func.count()),
-    )
+    result = RowsPage.of(people, _ORDER, page, per_page)
     result.items = _explained(result.items)
     return result
 

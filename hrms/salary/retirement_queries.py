@@ -319,14 +319,7 @@ def retirement_list(
             lines=retiring_between(book, units, as_of, until),
         )
     query = _retiring(units, as_of, until)
-    shown = RowsPage(
-        page=page,
-        per_page=per_page,
-        max_per_page=200,
-        error_out=False,
-        select=query.order_by(*_ORDER),
-        count_select=query.with_only_columns(func.count()),
-    )
+    shown = RowsPage.of(query, _ORDER, page, per_page)
     return RetirementList(
         as_of=as_of,
         months=months,
