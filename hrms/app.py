@@ -75,6 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _connect_staffing(app)
     _connect_salary_schedule()
+    _connect_headcount()
     _register_template_helpers(app)
     _register_security_headers(app)
     core_errors.register_error_handlers(app)
@@ -171,6 +172,14 @@ def _connect_salary_schedule() -> None:
     """The next raise and retirement date kept on each dossier follow every flush that changes
     what they derive from (decisions, annual ratings, identity, salary rules)."""
     from hrms.salary.schedule import connect
+
+    connect()
+
+
+def _connect_headcount() -> None:
+    """The statistics' headcount aggregate follows every flush that changes a dossier's counted
+    columns."""
+    from hrms.reports.headcount import connect
 
     connect()
 

@@ -182,6 +182,9 @@ class Employee(Audited, VersionedMixin, TimestampMixin, Base):
         # the raise and retirement lists and the dashboard's counts: a range of dates
         Index("ix_employees_next_raise", "next_raise_on", "status"),
         Index("ix_employees_retires", "retires_on", "status"),
+        # the statistics on a date: people recruited or admitted to the Party after it
+        Index("ix_employees_recruited_on", "recruited_on"),
+        Index("ix_employees_party_joined_on", "party_joined_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, exists, func, literal, select, update
 
@@ -126,6 +127,12 @@ def rename_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     return unit
 
 
+signals = Namespace()
+#: sent after a unit moved with its subtree (paths rewritten, in the same transaction):
+#: ``unit_moved.send(unit, old_path=..., new_path=...)``
+unit_moved = signals.signal("unit-moved")
+
+
 def move_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     _require_manager(actor)
     check_version(unit, data["version"], STALE_MESSAGE)
@@ -159,6 +166,7 @@ def move_unit(actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
         )
         .execution_options(synchronize_session="fetch")
     )
+    unit_moved.send(unit, old_path=old_path, new_path=new_path)
     return unit
 
 

@@ -1,5 +1,6 @@
-"""Rule data of the statistics: the age bands, effective-dated (a new set of bands is a new
-version, never an edit of the old one, so past reports keep their bands)."""
+"""Data of the statistics: the age bands, effective-dated rule data (a new set of bands is a new
+version, never an edit of the old one, so past reports keep their bands), and the maintained
+headcount aggregate."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hrms.core.audit import Audited
@@ -69,3 +70,33 @@ def seed_versions() -> list[dict[str, Any]]:
         if not ages or min(ages) != 0 or len(set(ages)) != len(ages):
             raise ValueError(f"age bands of {version['effective_from']}: start at 0, no repeats")
     return versions
+
+
+class HeadcountCount(Base):
+    """The maintained headcount aggregate of the statistics dashboard: for each unit's whole
+    subtree, the people working there per dimension value, with the "of which" counts
+    (``hrms.reports.headcount`` keeps it exact in the flush of every change)."""
+
+    __tablename__ = "headcount_counts"
+    __table_args__ = (
+        CheckConstraint("count >= 0", name="count_not_negative"),
+        CheckConstraint(
+            "women <= count AND party <= count AND minority <= count", name="parts_within_count"
+        ),
+    )
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: what is counted: kind, rank, education, political_theory, birth_month, sex, ethnicity,
+    #: party, or "all" (one row per subtree: everyone)
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: the value counted ("" when nothing is recorded; a birth month is "YYYY-MM")
+    value: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    women: Mapped[int] = mapped_column(Integer, default=0)
+    #: with a date of joining the Party recorded (whatever the date: the dashboard's date is
+    #: applied when reading)
+    party: Mapped[int] = mapped_column(Integer, default=0)
+    #: of an ethnic minority
+    minority: Mapped[int] = mapped_column(Integer, default=0)

@@ -22,23 +22,19 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
-    String,
     and_,
-    case,
-    cast,
     func,
-    literal,
     or_,
     select,
-    union_all,
 )
 
 from hrms.codes.models import CodeEntry, CodeList
 from hrms.core.security import Actor, Permission, Scope, authorize, subtree_upper_bound
-from hrms.employees.models import KIND_LABELS, SEX_LABELS, Employee, EmployeeKind, EmployeeStatus
+from hrms.employees.models import KIND_LABELS, SEX_LABELS, EmployeeKind
 from hrms.employees.models import Sex as SexValue
 from hrms.extensions import db
 from hrms.org.models import Unit
+from hrms.reports.headcount import Counted, Split, count_on
 from hrms.reports.models import AgeBand, Band, bands_of
 from hrms.reports.policies import can_view_statistics
 from hrms.reviews.models import (
@@ -51,9 +47,6 @@ from hrms.reviews.models import (
 )
 from hrms.reviews.scheme import PeriodKind, Rating
 
-#: the majority group's code in the official list of ethnic groups (QĐ 121-TCTK/PPCĐ: 01 Kinh);
-#: every other recorded group counts as an ethnic minority
-MAJORITY_ETHNICITY = "01"
 #: the key of a row that gathers people with nothing recorded
 NOT_RECORDED = ""
 
@@ -225,16 +218,6 @@ def focus_for(actor: Actor, unit_id: int | None) -> Focus:
     return Focus(unit, children)
 
 
-def unit_choices(actor: Actor) -> list[tuple[str, str]]:
-    """The units in scope for the filter, in path order (parents before children)."""
-    units = db.session.execute(
-        select(Unit.id, Unit.name, Unit.depth)
-        .where(scope_of(actor).filter(Unit.path), Unit.effective_to.is_(None))
-        .order_by(Unit.path)
-    )
-    return [(str(unit_id), f"{'· ' * depth}{name}") for unit_id, name, depth in units]
-
-
 def _in_subtree(path_column: Any, path: str) -> ColumnElement[bool]:
     return and_(path_column >= path, path_column < subtree_upper_bound(path))
 
@@ -262,120 +245,11 @@ def age_bands_on(day: dt.date) -> list[Band]:
     return bands_of([(min_age, label) for start, min_age, label in rows if start == latest])
 
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
-
-
-def _age_band_index(bands: list[Band], as_of: dt.date) -> ColumnElement[Any]:
-    """The band's position for each person: younger than the next band's minimum age on the
-    date means born after the day that many years before."""
-    if len(bands) < 2:
-        return literal(0)
-    return case(
-        *(
-            (Employee.date_of_birth > years_before(as_of, following.min_age), index)
-            for index, following in enumerate(bands[1:])
-        ),
-        else_=len(bands) - 1,
-    )
-
-
 # Headcount -------------------------------------------------------------------------------------
 
 
-def _party(as_of: dt.date) -> ColumnElement[Any]:
-    return case(
-        (and_(Employee.party_joined_on.is_not(None), Employee.party_joined_on <= as_of), 1),
-        else_=0,
-    )
-
-
-def _minority() -> ColumnElement[Any]:
-    return case(
-        (
-            and_(
-                Employee.ethnicity_code.is_not(None),
-                Employee.ethnicity_code != MAJORITY_ETHNICITY,
-            ),
-            1,
-        ),
-        else_=0,
-    )
-
-
-@dataclass(frozen=True)
-class _Split:
-    """A category's count with its "of which" parts."""
-
-    count: int = 0
-    women: int = 0
-    party: int = 0
-    minority: int = 0
-
-
-#: the dimensions counted in one pass, with the column each reads from the scoped rows
-DIMENSIONS = (
-    "kind",
-    "rank",
-    "education",
-    "political_theory",
-    "age",
-    "sex",
-    "ethnicity",
-    "party",
-    "unit",
-)
-
-
-def _grouped(
-    conditions: list[ColumnElement[bool]], as_of: dt.date, bands: list[Band]
-) -> dict[str, dict[str | None, _Split]]:
-    """Every dimension's counts in ONE statement and one pass over the scope's rows: the rows
-    are selected once (a CTE, materialised because it is read more than once), then each
-    dimension is one GROUP BY of it, the results joined by UNION ALL. Per dimension and value:
-    the count, women, Party members and ethnic minorities."""
-    scoped = (
-        select(
-            Employee.kind.label("kind"),
-            Employee.rank_code.label("rank"),
-            Employee.qualification_code.label("education"),
-            Employee.political_theory_code.label("political_theory"),
-            _age_band_index(bands, as_of).label("age"),
-            Employee.sex.label("sex"),
-            Employee.ethnicity_code.label("ethnicity"),
-            _party(as_of).label("party"),
-            Unit.path.label("unit"),
-            case((Employee.sex == SexValue.FEMALE.value, 1), else_=0).label("is_woman"),
-            _party(as_of).label("is_member"),
-            _minority().label("is_minority"),
-        )
-        .select_from(Employee)
-        .join(Unit, Unit.id == Employee.unit_id)
-        .where(*conditions)
-        .cte("scoped")
-    )
-    parts = [
-        select(
-            literal(name).label("dimension"),
-            cast(scoped.c[name], String).label("value"),
-            func.count(),
-            func.sum(scoped.c.is_woman),
-            func.sum(scoped.c.is_member),
-            func.sum(scoped.c.is_minority),
-        ).group_by(scoped.c[name])
-        for name in DIMENSIONS
-    ]
-    found: dict[str, dict[str | None, _Split]] = {name: {} for name in DIMENSIONS}
-    for name, value, n, w, p, m in db.session.execute(union_all(*parts)):
-        found[name][value] = _Split(int(n), int(w or 0), int(p or 0), int(m or 0))
-    return found
-
-
-def _row(key: Any, label: str, label_vi: str, split: _Split | None) -> Row:
-    split = split or _Split()
+def _row(key: Any, label: str, label_vi: str, split: Split | None) -> Row:
+    split = split or Split()
     return Row(
         NOT_RECORDED if key is None else str(key),
         label,
@@ -388,7 +262,7 @@ def _row(key: Any, label: str, label_vi: str, split: _Split | None) -> Row:
 
 
 def _fixed(
-    counts: dict[Any, _Split], keys: Iterable[tuple[Any, str, str]], *, not_recorded: bool
+    counts: dict[Any, Split], keys: Iterable[tuple[Any, str, str]], *, not_recorded: bool
 ) -> list[Row]:
     """Rows for a known list of categories (shown even when zero), then any other values, then
     a "not recorded" row when someone has no value."""
@@ -424,42 +298,17 @@ def _code_entries(ethnicities: Iterable[str]) -> dict[str, list[tuple[str, str]]
     return found
 
 
-def _unit_rows(by_path: dict[str | None, _Split], focus: Focus) -> list[Row]:
+def _unit_rows(counted: Counted, focus: Focus) -> list[Row]:
     """People of each part of the focus (a child unit's whole subtree), and those placed in the
     focus unit itself."""
-    parts = [(unit, _Split()) for unit in focus.parts]
-    direct = _Split()
-
-    def add(first: _Split, second: _Split) -> _Split:
-        return _Split(
-            first.count + second.count,
-            first.women + second.women,
-            first.party + second.party,
-            first.minority + second.minority,
-        )
-
-    index_of = {unit.path: i for i, unit in enumerate(focus.parts)}
-    for path, split in by_path.items():
-        assert path is not None  # every person has a unit
-        # the part holding the path: the one whose path is a prefix of it (a few dict lookups
-        # per path rather than a scan of every part)
-        index = next(
-            (
-                index_of[path[: end + 1]]
-                for end in range(len(path))
-                if path[end] == "/" and path[: end + 1] in index_of
-            ),
-            None,
-        )
-        if index is None:
-            direct = add(direct, split)
-        else:
-            parts[index] = (parts[index][0], add(parts[index][1], split))
     rows = [
         _row(unit.id, unit.name, unit.name, split)
-        for unit, split in parts
+        for unit, split in zip(focus.parts, counted.parts, strict=True)
         if split.count or unit.effective_to is None
     ]
+    direct = counted.total
+    for split in counted.parts:
+        direct += -split
     if direct.count and focus.unit is not None:
         name = focus.unit.name
         rows.insert(
@@ -477,15 +326,11 @@ def _unit_rows(by_path: dict[str | None, _Split], focus: Focus) -> list[Row]:
 def headcount_tables(
     actor: Actor, focus: Focus, as_of: dt.date, bands: list[Band]
 ) -> dict[str, Table]:
-    """The headcount tables: two queries (every GROUP BY in one statement, and the code
-    lists)."""
-    conditions = [
-        *_where_units(actor, focus),
-        Employee.status == EmployeeStatus.WORKING.value,
-        or_(Employee.recruited_on.is_(None), Employee.recruited_on <= as_of),
-    ]
-
-    grouped = _grouped(conditions, as_of, bands)
+    """The headcount tables: three queries (the maintained aggregate, the people it does not
+    count as they are on the date, and the code lists)."""
+    roots = [focus.unit] if focus.unit is not None else focus.parts
+    counted = count_on(roots, focus.parts, as_of, bands)
+    grouped = counted.dimensions
     kinds, ranks, education, theory = (
         grouped["kind"],
         grouped["rank"],
@@ -559,7 +404,7 @@ def headcount_tables(
                 not_recorded=False,
             ),
         ),
-        "unit": Table("unit", _unit_rows(grouped["unit"], focus)),
+        "unit": Table("unit", _unit_rows(counted, focus)),
     }
 
 

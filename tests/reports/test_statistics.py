@@ -13,7 +13,7 @@ from hrms.reports import queries
 from hrms.reports.models import AgeBand
 from hrms.reviews.models import AnnualRating
 from tests.conftest import issue_token
-from tests.reports.conftest import AS_OF, Population, band_of, expected
+from tests.reports.conftest import AS_OF, Population, band_of, crowd, expected
 from tests.reviews import factories as reviews
 
 
@@ -115,6 +115,35 @@ def test_the_date_decides_age_party_and_recruitment(
     # the later recruit counts now; the 59-year-old has turned 60; "thirty" has joined the Party
     assert want.total == 9
     assert nonzero(stats.tables["party"])["1"] == 3
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        dt.date(2026, 7, 1),  # "fifty_nine" turns 60 that day
+        dt.date(2026, 12, 31),
+        dt.date(2024, 2, 29),  # the age limits fall on 29 February
+        dt.date(2023, 2, 28),
+        dt.date(2019, 12, 31),  # "thirty" joined the Party later; before the crowd's Party
+        dt.date(2005, 3, 15),
+    ],
+)
+def test_every_date_counts_what_the_rows_say(
+    population: Population, service_context: None, as_of: dt.date
+) -> None:
+    """The dashboard's maintained counts corrected for the date (recruitment, Party, the age
+    limits that cut a month of birth in two) equal the rows counted one by one."""
+    world = population.world
+    crowd(world.division_b, 60, recruited_on=dt.date(2015, 9, 1))
+    for user, path in (("officer", world.department.path), ("admin", world.root.path)):
+        stats = queries.statistics(world.users[user], None, as_of)
+        want = expected([path], as_of)
+        dimensions(stats, want)
+        kind = stats.tables["kind"]
+        assert kind.sum_of("party") == sum(want.party(p) for p, _ in want.people)
+        assert kind.sum_of("women") == want.women
+        assert kind.sum_of("minority") == sum(want.minority(p) for p, _ in want.people)
+        assert stats.tables["unit"].total == want.total
 
 
 def test_the_age_bands_are_rule_data_with_an_effective_date(
