@@ -16,6 +16,7 @@ from hrms.core.errors import ValidationFailed
 from hrms.core.pdf import pdf_response
 from hrms.core.schemas import load
 from hrms.core.security import Permission, requires
+from hrms.org.queries import unit_picker
 from hrms.reports import exchange, queries
 from hrms.reports.charts import bar_chart
 from hrms.reports.pdf import report_pdf
@@ -70,8 +71,11 @@ def dashboard() -> ResponseReturnValue:
             "reports/dashboard.html",
             stats=stats,
             errors=errors,
-            units=queries.unit_choices(current_user),
-            chosen_unit=str(args["unit_id"] or ""),
+            picker=unit_picker(
+                current_user,
+                Permission.REPORTS_VIEW,
+                stats.focus.id if stats.focus is not None else None,
+            ),
             as_of_text=request.args.get("as_of", "")
             if errors
             else stats.as_of.strftime("%d/%m/%Y"),

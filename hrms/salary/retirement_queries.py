@@ -63,16 +63,6 @@ def get_unit_for(actor: Actor, unit_id: int) -> Unit:
     return authorize(unit, visible=unit is not None and scope_of(actor).covers(unit.path))
 
 
-def unit_choices(actor: Actor) -> list[tuple[str, str]]:
-    """The open units in scope for the filter, parents before children."""
-    units = db.session.execute(
-        select(Unit.id, Unit.name, Unit.depth)
-        .where(scope_of(actor).filter(Unit.path), Unit.effective_to.is_(None))
-        .order_by(Unit.path)
-    )
-    return [(str(unit_id), f"{'· ' * depth}{name}") for unit_id, name, depth in units]
-
-
 def in_subtree(path: str, column: Any = None) -> ColumnElement[bool]:
     column = Unit.path if column is None else column
     return and_(column >= path, column < subtree_upper_bound(path))

@@ -11,7 +11,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from hrms.core.dates import today
 from hrms.core.errors import ConflictError, DomainError, ValidationFailed
@@ -21,24 +20,13 @@ from hrms.core.security import Permission, Scope, has_permission, requires
 from hrms.employees.models import Employee
 from hrms.extensions import db
 from hrms.org.models import Unit
+from hrms.org.queries import unit_picker
 from hrms.salary import raise_services as services
 from hrms.salary.raise_exchange import XLSX_MIME, raise_list_xlsx
 from hrms.salary.raise_forms import BatchActionForm, BatchForm
 from hrms.salary.raise_models import BatchState
 from hrms.salary.raise_schemas import BatchActionInput, BatchInput, EarlyQuery, RaiseListForm
 from hrms.salary.views import blueprint
-
-
-def _units(permission: Permission) -> list[Any]:
-    """The filter's units in scope (id, name, depth: plain rows, a province has thousands)."""
-    scope = Scope.for_actor(current_user, permission)
-    return list(
-        db.session.execute(
-            select(Unit.id, Unit.name, Unit.depth)
-            .where(scope.filter(Unit.path))
-            .order_by(Unit.path)
-        )
-    )
 
 
 def _args() -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -78,7 +66,7 @@ def _render_list(form: BatchForm | None = None, status: int = 200) -> ResponseRe
         rows=rows,
         page=page,
         unit=unit,
-        units=_units(Permission.SALARY_VIEW),
+        picker=unit_picker(current_user, Permission.SALARY_VIEW, unit.id if unit else None),
         start=start,
         end=end,
         errors=errors,
@@ -218,7 +206,7 @@ def early_raises() -> ResponseReturnValue:
         "salary/raise_early.html",
         found=found,
         unit=unit,
-        units=_units(Permission.SALARY_VIEW),
+        picker=unit_picker(current_user, Permission.SALARY_VIEW, unit.id if unit else None),
         errors=errors,
     ), (UNPROCESSABLE if errors else 200)
 

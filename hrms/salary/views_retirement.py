@@ -14,6 +14,7 @@ from hrms.core.dates import today
 from hrms.core.errors import ValidationFailed
 from hrms.core.schemas import load
 from hrms.core.security import Permission, has_permission, requires
+from hrms.org.queries import unit_picker
 from hrms.salary import retirement_exchange, retirement_queries
 from hrms.salary.retirement_schemas import RetirementQuery
 from hrms.salary.views import blueprint
@@ -52,8 +53,11 @@ def retirement_list() -> ResponseReturnValue:
             errors=errors,
             filters=filters,
             windows=retirement_queries.WINDOWS,
-            units=retirement_queries.unit_choices(current_user),
-            chosen_unit=str(args["unit_id"] or ""),
+            picker=unit_picker(
+                current_user,
+                Permission.SALARY_VIEW,
+                found.focus.id if found.focus is not None else None,
+            ),
             as_of_text=request.args.get("as_of", "")
             if errors
             else found.as_of.strftime("%d/%m/%Y"),
