@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -56,6 +56,11 @@ class RuleBook:
     allowances: Sequence[PositionAllowanceRate]
     pay_rules: Sequence[PayRules]
     retirement_ages: dict[str, list[RetirementAge]]
+    #: lookups already answered, by (what, key, date): the book never changes once loaded, and
+    #: lists of thousands of people ask the same few ranks and dates again and again
+    _answers: dict[tuple[str, str, dt.date], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, session: Session) -> RuleBook:
@@ -84,8 +89,12 @@ class RuleBook:
         return in_force(self.scales.get(code, ()), on)
 
     def scale_of_rank(self, rank_code: str, on: dt.date) -> SalaryScale | None:
-        rank = self.rank(rank_code, on)
-        return self.scale(rank.scale_code, on) if rank is not None else None
+        key = ("scale_of_rank", rank_code, on)
+        if key not in self._answers:
+            rank = self.rank(rank_code, on)
+            self._answers[key] = self.scale(rank.scale_code, on) if rank is not None else None
+        answer: SalaryScale | None = self._answers[key]
+        return answer
 
     def coefficient(self, rank_code: str, step: int, on: dt.date) -> Decimal | None:
         scale = self.scale_of_rank(rank_code, on)
@@ -95,7 +104,11 @@ class RuleBook:
         return in_force(self.base_salaries, on)
 
     def rules(self, on: dt.date) -> PayRules | None:
-        return in_force(self.pay_rules, on)
+        key = ("rules", "", on)
+        if key not in self._answers:
+            self._answers[key] = in_force(self.pay_rules, on)
+        answer: PayRules | None = self._answers[key]
+        return answer
 
     def retirement_age(self, sex: str, year: int) -> RetirementAge | None:
         """The roadmap age for someone of this sex who reaches it in ``year``."""
