@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.orm import contains_eager, load_only
+from sqlalchemy.orm import contains_eager
 
 from hrms.core.audit import AuditEntry
 from hrms.core.dates import today
@@ -141,11 +141,11 @@ def list_employees(
     actor: Actor, filters: dict[str, Any], *, columns: tuple[Any, ...] = ()
 ) -> Pagination:
     """A page of the filtered list. The page is found on ids alone (sorted from narrow index
-    entries), then its rows are loaded (only ``columns`` when given): skipping to a deep page
-    never sorts whole dossiers."""
+    entries), then its rows are loaded: whole dossiers (with their unit), or when ``columns``
+    are given plain rows of the id, those columns and ``unit_name`` (no dossier objects to
+    build and expire for a page that only shows a few columns). Skipping to a deep page never
+    sorts whole dossiers."""
     query = filtered(actor, filters)
-    if columns:
-        query = query.options(load_only(*columns))
     result: Pagination = db.paginate(
         query.with_only_columns(Employee.id),
         page=filters.get("page", 1),
@@ -154,7 +154,15 @@ def list_employees(
         count=True,
     )
     ids: list[int] = list(result.items)
-    found = {e.id: e for e in db.session.scalars(query.where(Employee.id.in_(ids)).order_by(None))}
+    on_page = query.where(Employee.id.in_(ids)).order_by(None)
+    found: dict[int, Any]
+    if columns:
+        rows = db.session.execute(
+            on_page.with_only_columns(Employee.id, *columns, Unit.name.label("unit_name"))
+        )
+        found = {row.id: row for row in rows}
+    else:
+        found = {e.id: e for e in db.session.scalars(on_page)}
     result.items = [found[i] for i in ids]
     return result
 
