@@ -66,7 +66,7 @@ load: install ## load and fault test: gunicorn (2 workers) on a throwaway databa
 		$(if $(LOAD_POSTGRES_URL),--postgres-admin-url $(LOAD_POSTGRES_URL))
 
 extract-messages: $(VENV)/.installed ## refresh messages.pot and merge it into the catalogs
-	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output \
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output --ignore-dirs ".* ._" \
 		--keywords _l --output-file hrms/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i hrms/translations/messages.pot -d hrms/translations
 

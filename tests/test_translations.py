@@ -54,6 +54,12 @@ def entries(catalog: Catalog) -> list[tuple[str, str, bool]]:
     return found
 
 
+def _scanned(path: str) -> bool:
+    """The folders `make extract-messages` reads (``--ignore-dirs ".* ._"``): Babel's default
+    also skips every folder whose name starts with "_", such as the templates' ``_macros``."""
+    return not Path(path).name.startswith(".")
+
+
 @cache
 def source_msgids() -> frozenset[str]:
     """What `pybabel extract` finds in the sources, with the mapping of babel.cfg."""
@@ -61,7 +67,7 @@ def source_msgids() -> frozenset[str]:
         method_map, options_map = parse_mapping_cfg(handle, "babel.cfg")
     found = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=_scanned
     ):
         found.add(message if isinstance(message, str) else message[0])
     return frozenset(found)
