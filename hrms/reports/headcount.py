@@ -399,6 +399,10 @@ class AgeBands:
             self._months[month] = self.index(dt.date(int(year), int(number), 1) if month else None)
         return self._months[month]
 
+    def of_birth(self, born: dt.date) -> str:
+        """The band the stored month of birth of someone born on ``born`` is read as."""
+        return self.of_month(f"{born.year:04d}-{born.month:02d}")
+
     def cut_months(self) -> list[tuple[dt.date, dt.date]]:
         """The months a limit falls in: their people are read one by one."""
         return sorted({_month_of(limit) for limit in self.limits})
@@ -518,6 +522,18 @@ def count_on(
             person.ethnicity_code is not None and person.ethnicity_code != MAJORITY_ETHNICITY
         )
         stored_member = int(person.party_joined_on is not None)
+        recruited = int(person.recruited_on is None or person.recruited_on <= as_of)
+        member = int(stored_member and recruited and person.party_joined_on <= as_of)
+        if recruited and member == stored_member:
+            # born in a month an age limit cuts, and nothing else differs: only the age band
+            stored_band, band = (
+                ages.of_birth(person.date_of_birth),
+                ages.index(person.date_of_birth),
+            )
+            if band != stored_band:
+                add(found["age", stored_band], -1, woman, member, minority)
+                add(found["age", band], 1, woman, member, minority)
+            continue
         keys = [
             read_key(dimension, value)
             for dimension, value in _stored_values(person)
@@ -525,8 +541,6 @@ def count_on(
         ]
         for key in keys:
             add(found[key], -1, woman, stored_member, minority)
-        recruited = int(person.recruited_on is None or person.recruited_on <= as_of)
-        member = int(stored_member and recruited and person.party_joined_on <= as_of)
         if recruited:
             exact = {**dict(keys), "age": ages.index(person.date_of_birth), "party": str(member)}
             for key in exact.items():

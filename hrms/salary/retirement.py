@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ def end_of_month(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+@functools.lru_cache(maxsize=8192)
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (or earlier), on the month's last day when it has none
     (31/01 + 1 month = 28 or 29/02)."""
@@ -174,8 +176,8 @@ def early_raise_at(book: RuleBook, notice_on: dt.date | None, pay: Pay) -> Early
     if pay.next_raise_on is None:
         return None
     rules = book.rules(notice_on)
-    scale = book.scale_of_rank(pay.rank_code, notice_on)
-    if rules is None or scale is None or not scale.steps or pay.salary_step >= scale.last_step:
+    last = book.last_step_of_rank(pay.rank_code, notice_on)
+    if rules is None or last is None or pay.salary_step >= last:
         return None
     window_end = add_months(notice_on, rules.retirement_early_raise_months)
     if not notice_on < pay.next_raise_on <= window_end:

@@ -96,6 +96,15 @@ class RuleBook:
         answer: SalaryScale | None = self._answers[key]
         return answer
 
+    def last_step_of_rank(self, rank_code: str, on: dt.date) -> int | None:
+        """The last step of the rank's scale on the date (None without a scale or steps)."""
+        key = ("last_step_of_rank", rank_code, on)
+        if key not in self._answers:
+            scale = self.scale_of_rank(rank_code, on)
+            self._answers[key] = scale.last_step if scale is not None and scale.steps else None
+        answer: int | None = self._answers[key]
+        return answer
+
     def coefficient(self, rank_code: str, step: int, on: dt.date) -> Decimal | None:
         scale = self.scale_of_rank(rank_code, on)
         return scale.coefficient(step) if scale is not None else None
