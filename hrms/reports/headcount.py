@@ -176,58 +176,75 @@ class Deltas:
     """Changes to add to the rows, by (unit, dimension, value)."""
 
     def __init__(self) -> None:
-        self.rows: dict[_Key, Split] = defaultdict(Split)
+        #: count, women, party, minority
+        self.rows: dict[_Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
 
     def add_person(self, row: PersonRow, sign: int) -> None:
         split = _split(row, member=row.party_joined_on is not None)
-        if sign < 0:
-            split = -split
+        counts = (sign, sign * split.women, sign * split.party, sign * split.minority)
         values = _stored_values(row)
         for unit_id in _unit_ids(row.path):
             for dimension, value in values:
-                self.rows[unit_id, dimension, value] += split
+                _plus(self.rows[unit_id, dimension, value], counts)
 
     def add_rows(self, unit_ids: Iterable[int], rows: Iterable[tuple[str, str, Split]]) -> None:
         for unit_id in unit_ids:
             for dimension, value, split in rows:
-                self.rows[unit_id, dimension, value] += split
+                _plus(
+                    self.rows[unit_id, dimension, value],
+                    (split.count, split.women, split.party, split.minority),
+                )
 
     def write(self, connection: Connection) -> None:
         """Add the non-zero changes to the rows, in key order so that concurrent writers lock
-        rows in the same order: the rows missing for what arrives are inserted at zero, every
-        change is an ``UPDATE`` (the table's checks then see whole rows: an upsert's proposed
-        row would be checked alone), and the rows left at zero are dropped."""
-        changed = sorted((key, split) for key, split in self.rows.items() if split != Split())
+        rows in the same order, then drop the rows left at zero. A change that would be a valid
+        row on its own (nothing negative, parts within the count) is an upsert; any other is an
+        ``UPDATE`` of a row that exists (it counted what leaves): the databases check an
+        upsert's proposed row against the table's checks before they see the conflict."""
+        changed = sorted((key, Split(*counts)) for key, counts in self.rows.items() if any(counts))
         if not changed:
             return
         table = cast(Table, HeadcountCount.__table__)
         names = ("count", "women", "party", "minority")
-        arriving = [
-            {"unit_id": unit_id, "dimension": dimension, "value": value, **dict.fromkeys(names, 0)}
-            for (unit_id, dimension, value), split in changed
-            if max(split.count, split.women, split.party, split.minority) > 0
-        ]
+        arriving: list[dict[str, Any]] = []
+        moving: list[dict[str, Any]] = []
+        for (unit_id, dimension, value), split in changed:
+            row: dict[str, Any] = {
+                "unit": unit_id,
+                "dim": dimension,
+                "val": value,
+                "count": split.count,
+                "women": split.women,
+                "party": split.party,
+                "minority": split.minority,
+            }
+            parts = (split.women, split.party, split.minority)
+            valid_alone = min(parts) >= 0 and max(parts) <= split.count
+            (arriving if valid_alone else moving).append(row)
         if arriving:
             dialect: Any = postgresql if connection.dialect.name == "postgresql" else sqlite
-            connection.execute(dialect.insert(table).on_conflict_do_nothing(), arriving)
-        connection.execute(
-            update(table)
-            .where(
-                table.c.unit_id == bindparam("unit"),
-                table.c.dimension == bindparam("dim"),
-                table.c.value == bindparam("val"),
+            upsert = dialect.insert(table).values(
+                unit_id=bindparam("unit"),
+                dimension=bindparam("dim"),
+                value=bindparam("val"),
+                **{name: bindparam(name) for name in names},
             )
-            .values({name: table.c[name] + bindparam(name) for name in names}),
-            [
-                {
-                    "unit": unit_id,
-                    "dim": dimension,
-                    "val": value,
-                    **{name: getattr(split, name) for name in names},
-                }
-                for (unit_id, dimension, value), split in changed
-            ],
-        )
+            upsert = upsert.on_conflict_do_update(
+                index_elements=[table.c.unit_id, table.c.dimension, table.c.value],
+                set_={name: table.c[name] + upsert.excluded[name] for name in names},
+            )
+            connection.execute(upsert, arriving)
+        if moving:
+            connection.execute(
+                update(table)
+                .where(
+                    table.c.unit_id == bindparam("unit"),
+                    table.c.dimension == bindparam("dim"),
+                    table.c.value == bindparam("val"),
+                )
+                .values({name: table.c[name] + bindparam(name) for name in names}),
+                moving,
+            )
         connection.execute(
             delete(table).where(
                 table.c.unit_id.in_(sorted({key[0] for key, _split in changed})),
