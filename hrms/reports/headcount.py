@@ -88,6 +88,16 @@ WATCHED = (
 )
 #: people read per query when many are
 CHUNK = 2000
+#: a stored row: its key (unit, dimension, value), then its counts
+ROW_COLUMNS = (
+    HeadcountCount.unit_id,
+    HeadcountCount.dimension,
+    HeadcountCount.value,
+    HeadcountCount.count,
+    HeadcountCount.women,
+    HeadcountCount.party,
+    HeadcountCount.minority,
+)
 
 
 @dataclass(frozen=True)
@@ -303,14 +313,7 @@ def unit_moved(connection: Connection, unit_id: int, old_path: str, new_path: st
     rows = [
         (dimension, value, Split(count, women, party, minority))
         for dimension, value, count, women, party, minority in connection.execute(
-            select(
-                HeadcountCount.dimension,
-                HeadcountCount.value,
-                HeadcountCount.count,
-                HeadcountCount.women,
-                HeadcountCount.party,
-                HeadcountCount.minority,
-            ).where(HeadcountCount.unit_id == unit_id)
+            select(*ROW_COLUMNS[1:]).where(HeadcountCount.unit_id == unit_id)
         )
     ]
     old_above, new_above = set(_unit_ids(old_path)[:-1]), set(_unit_ids(new_path)[:-1])
@@ -514,15 +517,7 @@ def count_on(
             and_(HeadcountCount.unit_id.in_(sorted(part_of)), HeadcountCount.dimension == "all"),
         )
     for unit_id, dimension, value, count, women, party, minority in db.session.execute(
-        select(
-            HeadcountCount.unit_id,
-            HeadcountCount.dimension,
-            HeadcountCount.value,
-            HeadcountCount.count,
-            HeadcountCount.women,
-            HeadcountCount.party,
-            HeadcountCount.minority,
-        ).where(condition)
+        select(*ROW_COLUMNS).where(condition)
     ):
         counts = (count, women, party, minority)
         if dimension == "all":

@@ -26,20 +26,7 @@ Rows = list[tuple[Any, ...]]
 
 
 def stored() -> Rows:
-    return sorted(
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                HeadcountCount.unit_id,
-                HeadcountCount.dimension,
-                HeadcountCount.value,
-                HeadcountCount.count,
-                HeadcountCount.women,
-                HeadcountCount.party,
-                HeadcountCount.minority,
-            )
-        )
-    )
+    return sorted(tuple(row) for row in db.session.execute(select(*headcount.ROW_COLUMNS)))
 
 
 def rebuilt() -> Rows:
