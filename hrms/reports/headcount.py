@@ -3,8 +3,10 @@
 Counting a province's working staff by nine dimensions reads and groups every dossier of the
 scope (about a second at 100,000 people on SQLite). The table ``headcount_counts`` holds
 instead, for each unit's whole subtree, the number of people working there per value of each
-dimension, with the "of which" counts (women, Party members, ethnic minorities): the dashboard
-of a unit reads that unit's few hundred rows, and one row per sub-unit for the "by unit" table.
+dimension (kind, rank, education, political_theory, birth_month — "YYYY-MM" —, sex, ethnicity,
+party; "" where nothing is recorded; and "all": one row for everyone), with the "of which"
+counts (women, Party members, ethnic minorities): the dashboard of a unit reads that unit's few
+hundred rows, and one row per sub-unit for the "by unit" table.
 
 Three things depend on the dashboard's date rather than on the dossier alone: whether a person
 was recruited by then, whether they had joined the Party by then, and their age. The aggregate
@@ -64,19 +66,6 @@ from hrms.salary.queries import unit_path_beside_a_date_range
 #: the majority group's code in the official list of ethnic groups (QĐ 121-TCTK/PPCĐ: 01 Kinh);
 #: every other recorded group counts as an ethnic minority
 MAJORITY_ETHNICITY = "01"
-#: the dimensions stored; "all" is one row per subtree (everyone), "birth_month" becomes the
-#: age bands when read
-STORED = (
-    "all",
-    "kind",
-    "rank",
-    "education",
-    "political_theory",
-    "birth_month",
-    "sex",
-    "ethnicity",
-    "party",
-)
 #: the dossier columns the aggregate derives from
 WATCHED = (
     "unit_id",
@@ -158,11 +147,16 @@ def _stored_values(row: PersonRow) -> list[tuple[str, str]]:
         ("rank", row.rank_code or ""),
         ("education", row.qualification_code or ""),
         ("political_theory", row.political_theory_code or ""),
-        ("birth_month", f"{row.date_of_birth:%Y-%m}" if row.date_of_birth else ""),
+        ("birth_month", birth_month(row.date_of_birth) if row.date_of_birth else ""),
         ("sex", row.sex or ""),
         ("ethnicity", row.ethnicity_code or ""),
         ("party", "1" if row.party_joined_on else "0"),
     ]
+
+
+def birth_month(born: dt.date) -> str:
+    """The stored value of a month of birth ("1990-05"), which the age bands are read from."""
+    return f"{born.year:04d}-{born.month:02d}"
 
 
 def _unit_ids(path: str) -> list[int]:
@@ -275,12 +269,16 @@ def _upsert_columns(connection: Connection, rows: list[dict[str, Any]]) -> None:
     time of a multi-row VALUES statement per thousand rows: an import adds ten thousand keys
     per flush)."""
     table = cast(Table, HeadcountCount.__table__)
-    arrays = func.unnest(
-        bindparam("unit", type_=ARRAY(Integer)),
-        bindparam("dim", type_=ARRAY(String)),
-        bindparam("val", type_=ARRAY(String)),
-        *(bindparam(name, type_=ARRAY(Integer)) for name in _COUNTS),
-    ).table_valued("unit_id", "dimension", "value", *_COUNTS).render_derived("given")
+    arrays = (
+        func.unnest(
+            bindparam("unit", type_=ARRAY(Integer)),
+            bindparam("dim", type_=ARRAY(String)),
+            bindparam("val", type_=ARRAY(String)),
+            *(bindparam(name, type_=ARRAY(Integer)) for name in _COUNTS),
+        )
+        .table_valued("unit_id", "dimension", "value", *_COUNTS)
+        .render_derived("given")
+    )
     upsert = postgresql.insert(table).from_select(
         ["unit_id", "dimension", "value", *_COUNTS], select(arrays)
     )
@@ -451,7 +449,7 @@ class AgeBands:
 
     def of_birth(self, born: dt.date) -> str:
         """The band the stored month of birth of someone born on ``born`` is read as."""
-        return self.of_month(f"{born.year:04d}-{born.month:02d}")
+        return self.of_month(birth_month(born))
 
     def cut_months(self) -> list[tuple[dt.date, dt.date]]:
         """The months a limit falls in: their people are read one by one."""
