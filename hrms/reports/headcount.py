@@ -54,7 +54,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, attributes
 
-from hrms.core.security import subtree_upper_bound
 from hrms.employees.models import Employee, EmployeeStatus
 from hrms.employees.models import Sex as SexValue
 from hrms.extensions import db
@@ -62,6 +61,7 @@ from hrms.org import services as org_services
 from hrms.org.models import Unit
 from hrms.reports.models import Band, HeadcountCount
 from hrms.salary.queries import unit_path_beside_a_date_range
+from hrms.salary.retirement_queries import in_subtree
 
 #: the majority group's code in the official list of ethnic groups (QĐ 121-TCTK/PPCĐ: 01 Kinh);
 #: every other recorded group counts as an ethnic minority
@@ -471,15 +471,6 @@ class Counted:
 READ = ("kind", "rank", "education", "political_theory", "age", "sex", "ethnicity", "party")
 
 
-def _in_subtrees(roots: Sequence[Unit]) -> Any:
-    return or_(
-        *(
-            and_(Unit.path >= root.path, Unit.path < subtree_upper_bound(root.path))
-            for root in roots
-        )
-    )
-
-
 def _irregular(roots: Sequence[Unit], as_of: dt.date, ages: AgeBands) -> Iterator[PersonRow]:
     """The working people of the subtrees whose stored values are not theirs on ``as_of``:
     recruited or admitted to the Party after it, or born in a month an age limit cuts (each an
@@ -501,7 +492,7 @@ def _irregular(roots: Sequence[Unit], as_of: dt.date, ages: AgeBands) -> Iterato
             .where(
                 Employee.id.in_(union_all(*(select(Employee.id).where(r) for r in ranges))),
                 Employee.status == EmployeeStatus.WORKING.value,
-                or_(*(and_(path >= r.path, path < subtree_upper_bound(r.path)) for r in roots)),
+                or_(*(in_subtree(root.path, path) for root in roots)),
             )
         )
     )

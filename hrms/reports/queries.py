@@ -1,10 +1,10 @@
 """The numbers of the statistics dashboard and of the statistical report, always scoped.
 
-Every headcount table is one ``GROUP BY`` over the working staff of the scope (joined to
-their unit's materialised path, one index range per subtree), all of them in one statement
-that reads the rows once; the ratings are two small queries each. The number of queries is
-fixed whatever the headcount (seven or eight). Each dimension is also split by sex, Party
-membership and ethnic minority, which the statistical report prints as "of which" columns.
+The headcount tables are read from the maintained aggregate (``hrms.reports.headcount``: the
+stored rows of the counted unit and of its parts, and the few people the date moves); the
+ratings are two small queries each. The number of queries is fixed whatever the headcount.
+Each dimension is also split by sex, Party membership and ethnic minority, which the
+statistical report prints as "of which" columns.
 
 The employment columns read here (unit, rank, status) are the cache of the decisions ledger on
 the employee row, i.e. the current state; the "as of" date sets the ages, Party membership,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -34,6 +34,7 @@ class _Spanned(_Dated, Protocol):
 
 
 D = TypeVar("D", bound=_Dated)
+A = TypeVar("A")
 
 
 def in_force(versions: Iterable[D], on: dt.date) -> D | None:
@@ -82,6 +83,12 @@ class RuleBook:
             retirement_ages=dict(ages),
         )
 
+    def _remembered(self, key: tuple[str, str, dt.date], compute: Callable[[], A]) -> A:
+        if key not in self._answers:
+            self._answers[key] = compute()
+        answer: A = self._answers[key]
+        return answer
+
     def rank(self, code: str, on: dt.date) -> Rank | None:
         return in_force(self.ranks.get(code, ()), on)
 
@@ -89,21 +96,20 @@ class RuleBook:
         return in_force(self.scales.get(code, ()), on)
 
     def scale_of_rank(self, rank_code: str, on: dt.date) -> SalaryScale | None:
-        key = ("scale_of_rank", rank_code, on)
-        if key not in self._answers:
+        def scale() -> SalaryScale | None:
             rank = self.rank(rank_code, on)
-            self._answers[key] = self.scale(rank.scale_code, on) if rank is not None else None
-        answer: SalaryScale | None = self._answers[key]
-        return answer
+            return self.scale(rank.scale_code, on) if rank is not None else None
+
+        return self._remembered(("scale_of_rank", rank_code, on), scale)
 
     def last_step_of_rank(self, rank_code: str, on: dt.date) -> int | None:
         """The last step of the rank's scale on the date (None without a scale or steps)."""
-        key = ("last_step_of_rank", rank_code, on)
-        if key not in self._answers:
+
+        def last_step() -> int | None:
             scale = self.scale_of_rank(rank_code, on)
-            self._answers[key] = scale.last_step if scale is not None and scale.steps else None
-        answer: int | None = self._answers[key]
-        return answer
+            return scale.last_step if scale is not None and scale.steps else None
+
+        return self._remembered(("last_step_of_rank", rank_code, on), last_step)
 
     def coefficient(self, rank_code: str, step: int, on: dt.date) -> Decimal | None:
         scale = self.scale_of_rank(rank_code, on)
@@ -113,11 +119,7 @@ class RuleBook:
         return in_force(self.base_salaries, on)
 
     def rules(self, on: dt.date) -> PayRules | None:
-        key = ("rules", "", on)
-        if key not in self._answers:
-            self._answers[key] = in_force(self.pay_rules, on)
-        answer: PayRules | None = self._answers[key]
-        return answer
+        return self._remembered(("rules", "", on), lambda: in_force(self.pay_rules, on))
 
     def retirement_age(self, sex: str, year: int) -> RetirementAge | None:
         """The roadmap age for someone of this sex who reaches it in ``year``."""
