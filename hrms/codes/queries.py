@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import abort, g, has_app_context
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, exists, func, select, tuple_
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 
 from hrms.codes.models import CodeEntry, CodeList
 from hrms.codes.policies import can_manage_codes
@@ -84,12 +84,22 @@ def labels(list_name: str, codes: Iterable[str | None]) -> dict[str, str]:
 
 def labels_in_lists(codes: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str], str]:
     """Labels of codes from several lists (list name, code) in one query (a dossier's page)."""
-    wanted = {(list_name, code) for list_name, code in codes if code}
+    wanted: dict[str, set[str]] = {}
+    for list_name, code in codes:
+        if code:
+            wanted.setdefault(list_name, set()).add(code)
     if not wanted:
         return {}
+    # one condition per list, each a range of the (list, code) key: SQLite scans the whole
+    # table (communes included) for a row-value IN
     rows = db.session.execute(
         select(CodeEntry.list_name, CodeEntry.code, CodeEntry.label).where(
-            tuple_(CodeEntry.list_name, CodeEntry.code).in_(wanted)
+            or_(
+                *(
+                    and_(CodeEntry.list_name == list_name, CodeEntry.code.in_(sorted(list_codes)))
+                    for list_name, list_codes in sorted(wanted.items())
+                )
+            )
         )
     )
     return {(list_name, code): label for list_name, code, label in rows}

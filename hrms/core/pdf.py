@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,8 @@ from xml.sax.saxutils import escape
 
 from flask import Response, send_file
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -183,6 +185,155 @@ def fixed_para(markup: str, style: Any = None) -> Paragraph:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of plain text set in bold and/or italic inside a phrase (a filled-in value)."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+def bold(value: object) -> Run:
+    return Run(str(value), bold=True)
+
+
+#: what a Paragraph takes for the space between words (the no-break space is not one)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+@functools.cache
+def _face(font_name: str, bold: bool, italic: bool) -> str:
+    """The registered face of the family of ``font_name`` with bold and italic added."""
+    family, is_bold, is_italic = ps2tt(font_name)
+    return str(tt2ps(family, int(is_bold or bold), int(is_italic or italic)))
+
+
+@functools.cache
+def _pattern(style: Any, bold: bool, italic: bool) -> Any:
+    """A parsed fragment of ``style`` in the given weight and slant, to clone for text."""
+    markup = "x"
+    if bold:
+        markup = f"<b>{markup}</b>"
+    if italic:
+        markup = f"<i>{markup}</i>"
+    return _parsed(markup, style).frags[0]
+
+
+class _Phrase(Flowable):  # type: ignore[misc]
+    """Plain text set as a Paragraph of the same style would set it, without a Paragraph
+    whenever it fits on one line.
+
+    Most of a form is one-line text: its numbered lines and the cells of its tables. A
+    Paragraph parses markup, breaks lines and draws word by word; a line that fits needs one
+    width measure and one text object. Longer text, and text holding line breaks, is handed
+    to a Paragraph built from the runs (no markup to parse), which wraps and splits it.
+    """
+
+    def __init__(self, runs: Sequence[Run], style: Any) -> None:
+        super().__init__()
+        self.style = style
+        self._runs = runs
+        self._paragraph: _Paragraph | None = None
+        self._pieces: list[tuple[str, str]] | None = None
+        self._width = 0.0
+        if all("\n" not in run.text for run in runs):
+            self._pieces, self._width = self._measure(runs, style)
+
+    @staticmethod
+    def _measure(runs: Sequence[Run], style: Any) -> tuple[list[tuple[str, str]] | None, float]:
+        """The text in its faces, spaced as a Paragraph spaces words (runs of spaces made one,
+        none at either end), and its width; no pieces for an empty text."""
+        pieces: list[tuple[str, str]] = []
+        after_space = True
+        for run in runs:
+            words = _SPACES.sub(" ", run.text)
+            if after_space:
+                words = words.lstrip(" ")
+            if words:
+                pieces.append((words, _face(style.fontName, run.bold, run.italic)))
+                after_space = words.endswith(" ")
+        if pieces and after_space:
+            last, face = pieces.pop()
+            if last.rstrip(" "):
+                pieces.append((last.rstrip(" "), face))
+        if not pieces:
+            return None, 0.0
+        size = style.fontSize
+        return pieces, sum(pdfmetrics.stringWidth(words, face, size) for words, face in pieces)
+
+    def _room(self, width: float) -> float:
+        style = self.style
+        return float(width - style.leftIndent - style.firstLineIndent - style.rightIndent)
+
+    def _as_paragraph(self) -> _Paragraph:
+        if self._paragraph is None:
+            runs, style = self._runs, self.style
+            if self._pieces is None:
+                markup = "".join(_markup(run) for run in runs)
+                self._paragraph = _Paragraph(markup, style)
+            else:
+                frags = [
+                    _pattern(style, run.bold, run.italic).clone(text=run.text)
+                    for run in runs
+                    if run.text
+                ]
+                plain = "".join(run.text for run in runs)
+                self._paragraph = _Paragraph(escape(plain), style, frags=frags)
+        return self._paragraph
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._paragraph is None and self._pieces and self._width <= self._room(availWidth):
+            self.width, self.height = availWidth, self.style.leading
+            return availWidth, self.style.leading
+        size: tuple[float, float] = self._as_paragraph().wrap(availWidth, availHeight)
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        if self._paragraph is None:
+            return []
+        parts: list[Flowable] = self._paragraph.split(availWidth, availHeight)
+        return parts
+
+    def draw(self) -> None:
+        if self._paragraph is not None:
+            self._paragraph.drawOn(self.canv, 0, 0)
+            return
+        assert self._pieces is not None
+        style = self.style
+        x = style.leftIndent + style.firstLineIndent
+        if style.alignment == TA_CENTER:
+            x += (self._room(self.width) - self._width) / 2
+        elif style.alignment == TA_RIGHT:
+            x += self._room(self.width) - self._width
+        # drawOn keeps the canvas state around draw: the colour set here goes with it
+        canvas = self.canv
+        canvas.setFillColor(style.textColor)
+        # where a Paragraph puts its first baseline (rl_config.paraFontSizeHeightOffset)
+        line = canvas.beginText(x, self.height - style.fontSize)
+        for words, face in self._pieces:
+            line.setFont(face, style.fontSize)
+            line.textOut(words)
+        canvas.drawText(line)
+
+
+def _markup(run: Run) -> str:
+    markup = text(run.text)
+    if run.bold:
+        markup = f"<b>{markup}</b>"
+    if run.italic:
+        markup = f"<i>{markup}</i>"
+    return markup
+
+
+def phrase(*runs: str | Run, style: Any = None) -> Flowable:
+    """Plain text (strings in the style's own face, runs in bold or italic) as a paragraph
+    of ``style`` (the body by default): no markup, nothing to escape."""
+    return _Phrase(
+        [Run(run) if isinstance(run, str) else run for run in runs], style or styles().body
+    )
+
+
 def table(
     header: Sequence[str] | None,
     rows: Sequence[Sequence[object]],
@@ -194,7 +345,7 @@ def table(
     """A ruled table of wrapping cells that splits between rows across pages, repeating its
     header on each.
 
-    ``widths`` are fractions of the text width. Cells that are strings become Paragraphs (so
+    ``widths`` are fractions of the text width. Cells that are strings become phrases (so
     long text wraps instead of being clipped); other flowables are kept as given. ``empty_rows``
     blank rows are drawn when there is no data (a form to fill in by hand); the first
     ``header_columns`` columns are set in bold (row headings of a transposed table).
@@ -202,14 +353,14 @@ def table(
     s = styles()
     data: list[list[object]] = []
     if header is not None:
-        data.append([fixed_para(text(label), s.cell_head) for label in header])
+        data.append([phrase(label, style=s.cell_head) for label in header])
     for row in rows:
         data.append(
             [
                 # an empty cell holds nothing (no paragraph to parse, break and draw)
                 []
                 if cell is None or cell == ""
-                else para(text(cell), s.cell_head if index < header_columns else s.cell)
+                else phrase(cell, style=s.cell_head if index < header_columns else s.cell)
                 if isinstance(cell, str)
                 else cell
                 for index, cell in enumerate(row)

@@ -16,7 +16,6 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from flask import current_app
 from reportlab.lib import colors
@@ -36,7 +35,7 @@ from reportlab.platypus import (
 
 from hrms.codes.queries import labels_in_lists as code_labels
 from hrms.core.dates import format_date
-from hrms.core.pdf import CONTENT_WIDTH, fixed_para, para, render, styles, table, text
+from hrms.core.pdf import CONTENT_WIDTH, Run, bold, fixed_para, phrase, render, styles, table
 from hrms.core.security import Actor, authorize
 from hrms.core.storage import read_checked
 from hrms.core.text import fold
@@ -176,14 +175,14 @@ def filename_2c(employee: Employee) -> str:
 # Formatting ----------------------------------------------------------------------------------
 
 
-def _value(value: object) -> str:
-    """A filled-in value (escaped, in bold), or the form's blank."""
+def _value(value: object) -> Run | str:
+    """A filled-in value (in bold), or the form's blank."""
     if value is None or value == "":
         return BLANK
-    return f"<b>{text(value)}</b>"
+    return bold(value)
 
 
-def _date(value: dt.date | None) -> str:
+def _date(value: dt.date | None) -> Run | str:
     return _value(format_date(value)) if value else "…/…/……"
 
 
@@ -200,13 +199,17 @@ def _number(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-def _line(*pieces: str) -> Any:
-    return para("".join(pieces))
+def _line(*pieces: Run | str) -> Flowable:
+    return phrase(*pieces)
 
 
-def _hint(markup: str) -> Any:
-    """A guidance line of the form (its own wording, never data)."""
-    return fixed_para(f"<i>{markup}</i>", styles().note)
+def _italic(wording: str) -> Run:
+    return Run(wording, italic=True)
+
+
+def _hint(wording: str) -> Flowable:
+    """A guidance line of the form (its own wording, in italics)."""
+    return phrase(wording, style=styles().note)
 
 
 # The form ------------------------------------------------------------------------------------
@@ -216,12 +219,12 @@ def _header(form: Form2C) -> list[Flowable]:
     s = styles()
     rows = [
         [
-            para(f"Cơ quan, đơn vị có thẩm quyền quản lý CBCC: {_value(form.agency_name)}", s.body),
+            _line("Cơ quan, đơn vị có thẩm quyền quản lý CBCC: ", _value(form.agency_name)),
             fixed_para(f"<b>{FORM_NAME}</b><br/><i>{FORM_SOURCE}</i>", s.note),
         ],
         [
-            para(f"Cơ quan, đơn vị sử dụng CBCC: {_value(form.unit.name)}", s.body),
-            fixed_para("Số hiệu cán bộ, công chức: ………", s.body),
+            _line("Cơ quan, đơn vị sử dụng CBCC: ", _value(form.unit.name)),
+            _line("Số hiệu cán bộ, công chức: ………"),
         ],
     ]
     header = Table(rows, colWidths=[CONTENT_WIDTH * 0.62, CONTENT_WIDTH * 0.38], hAlign="LEFT")
@@ -243,7 +246,7 @@ PHOTO_HEIGHT = 60 * mm
 
 def _photo_box(photo: bytes | None) -> Table:
     """The 4×6 box: the filed photo fitted inside it (proportions kept), or the label."""
-    content: Flowable = fixed_para("Ảnh 4x6", styles().centered)
+    content: Flowable = phrase("Ảnh 4x6", style=styles().centered)
     if photo is not None:
         image = ImageReader(io.BytesIO(photo))
         width, height = image.getSize()
@@ -275,13 +278,13 @@ def _photo_box(photo: bytes | None) -> Table:
 def _identity(form: Form2C) -> list[Flowable]:
     e = form.employee
     s = styles()
-    year_only = f"…/…/<b>{e.date_of_birth.year}</b>"
-    born = year_only if e.birth_year_only else _date(e.date_of_birth)
+    sex = Sex(e.sex)
+    born = ("…/…/", bold(e.date_of_birth.year)) if e.birth_year_only else (_date(e.date_of_birth),)
     beside_photo = [
-        fixed_para("SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC", s.title),
+        phrase("SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC", style=s.title),
         _line("1) Họ và tên khai sinh (viết chữ in hoa): ", _value(e.full_name.upper())),
         _line("2) Tên gọi khác: ", _value(e.other_names)),
-        _line("3) Sinh ngày: ", born, ", Giới tính (nam, nữ): ", _value(SEX_NAMES.get(Sex(e.sex)))),
+        _line("3) Sinh ngày: ", *born, ", Giới tính (nam, nữ): ", _value(SEX_NAMES.get(sex))),
         _line("4) Nơi sinh: ", _value(e.place_of_birth)),
         _line("5) Quê quán: ", _value(e.hometown)),
     ]
@@ -306,7 +309,7 @@ def _identity(form: Form2C) -> list[Flowable]:
         _line(
             "6) Dân tộc: ",
             _value(form.labels.get("ethnicity_code")),
-            ",&nbsp;&nbsp;&nbsp;7) Tôn giáo: ",
+            ",\u00a0\u00a0\u00a07) Tôn giáo: ",
             _value(religion),
         ),
         _line("8) Nơi đăng ký hộ khẩu thường trú: ", _value(e.permanent_address)),
@@ -447,9 +450,9 @@ def _membership(form: Form2C) -> list[Flowable]:
     ]
 
 
-def _heading(markup: str) -> list[Flowable]:
+def _heading(wording: str) -> list[Flowable]:
     # a heading never ends a page alone: it moves on with the first lines of its table
-    return [CondPageBreak(30 * mm), fixed_para(markup, styles().heading)]
+    return [CondPageBreak(30 * mm), phrase(wording, style=styles().heading)]
 
 
 def _training(form: Form2C) -> list[Flowable]:
@@ -536,10 +539,10 @@ def _personal_history(form: Form2C) -> list[Flowable]:
     answer_style = _answer_style()
     story: list[Flowable] = [*_heading("29) ĐẶC ĐIỂM LỊCH SỬ BẢN THÂN")]
     for question, answer in items:
-        story.append(fixed_para(question, s.justified))
+        story.append(phrase(question, style=s.justified))
         for paragraph in (answer or "Không").splitlines() or ["Không"]:
             if paragraph.strip():
-                story.append(para(text(paragraph), answer_style))
+                story.append(phrase(paragraph, style=answer_style))
     return story
 
 
@@ -577,17 +580,13 @@ def _family_table(members: list[FamilyMember]) -> Table:
 def _family(form: Form2C) -> list[Flowable]:
     own = [m for m in form.family if m.side == FamilySide.OWN]
     spouse = [m for m in form.family if m.side == FamilySide.SPOUSE]
-    s = styles()
     return [
         *_heading("30) QUAN HỆ GIA ĐÌNH"),
-        fixed_para(
-            "<b>a) Về bản thân:</b> Cha, Mẹ, Vợ (hoặc chồng), các con, anh chị em ruột",
-            s.body,
-        ),
+        _line(bold("a) Về bản thân:"), " Cha, Mẹ, Vợ (hoặc chồng), các con, anh chị em ruột"),
         _family_table(own),
         Spacer(1, 3 * mm),
         CondPageBreak(25 * mm),
-        fixed_para("<b>b) Về bên vợ (hoặc chồng):</b> Cha, Mẹ, anh chị em ruột", s.body),
+        _line(bold("b) Về bên vợ (hoặc chồng):"), " Cha, Mẹ, anh chị em ruột"),
         _family_table(spouse),
     ]
 
@@ -640,16 +639,18 @@ def _assessment() -> list[Flowable]:
 def _signatures(form: Form2C) -> Flowable:
     s = styles()
     left = [
-        fixed_para("<b>Người khai</b>", s.centered),
-        fixed_para("<i>Tôi xin cam đoan những lời khai trên đây là đúng sự thật</i>", s.centered),
-        fixed_para("<i>(Ký tên, ghi rõ họ tên)</i>", s.centered),
+        phrase(bold("Người khai"), style=s.centered),
+        phrase(
+            _italic("Tôi xin cam đoan những lời khai trên đây là đúng sự thật"), style=s.centered
+        ),
+        phrase(_italic("(Ký tên, ghi rõ họ tên)"), style=s.centered),
         Spacer(1, 22 * mm),
-        para(f"<b>{text(form.employee.full_name)}</b>", s.centered),
+        phrase(bold(form.employee.full_name), style=s.centered),
     ]
     right = [
-        fixed_para("<i>…………, ngày …… tháng …… năm ……</i>", s.centered),
-        fixed_para("<b>Thủ trưởng cơ quan, đơn vị quản lý và sử dụng CBCC</b>", s.centered),
-        fixed_para("<i>(Ký tên, đóng dấu)</i>", s.centered),
+        phrase(_italic("…………, ngày …… tháng …… năm ……"), style=s.centered),
+        phrase(bold("Thủ trưởng cơ quan, đơn vị quản lý và sử dụng CBCC"), style=s.centered),
+        phrase(_italic("(Ký tên, đóng dấu)"), style=s.centered),
     ]
     block = Table([[left, right]], colWidths=[CONTENT_WIDTH * 0.45, CONTENT_WIDTH * 0.55])
     block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))

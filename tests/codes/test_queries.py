@@ -64,6 +64,26 @@ def test_each_read_is_one_query() -> None:
         assert queries.label_of("province", "48") == "Thành phố Đà Nẵng"
     assert len(seen) == 2
     with statements() as seen:
+        # a dossier's coded fields: the same code in two lists, an unknown one, an empty one
+        found_in_lists = queries.labels_in_lists(
+            [
+                ("ethnicity", "01"),
+                ("province", "01"),
+                ("religion", "00"),
+                ("province", "48"),
+                ("ethnicity", "99"),
+                ("religion", None),
+            ]
+        )
+    assert found_in_lists == {
+        ("ethnicity", "01"): "Kinh",
+        ("province", "01"): "Thành phố Hà Nội",
+        ("religion", "00"): "Không",
+        ("province", "48"): "Thành phố Đà Nẵng",
+    }
+    assert len(seen) == 1
+    with statements() as seen:
+        assert queries.labels_in_lists([("ethnicity", None), ("province", "")]) == {}
         assert queries.labels("ethnicity", []) == {}
         assert not queries.is_valid("ethnicity", "")
         assert queries.label_of("ethnicity", None) is None

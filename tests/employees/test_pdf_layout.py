@@ -1,18 +1,27 @@
 """The PDF kernel's shortcuts (issue 8) change nothing in what is printed: a paragraph breaks
-its lines once per width and the form's own wording is parsed once per process (each document
-is rendered both ways in reportlab's invariant mode, no date nor random id, and must come out
-byte for byte the same); an empty table cell holds nothing and takes the room an empty
-paragraph took."""
+its lines once per width, the form's own wording is parsed once per process and a phrase that
+fits on one line is drawn without a Paragraph. Each document is rendered both ways in
+reportlab's invariant mode (no date nor random id): the same bytes where only the layout work
+is saved, the same pixels on every page where the drawing differs. An empty table cell holds
+nothing and takes the room an empty paragraph took."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import g
+from PIL import Image, ImageChops
 from reportlab import rl_config
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from hrms.core import pdf as kernel
@@ -29,15 +38,45 @@ def invariant(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def plain(monkeypatch: pytest.MonkeyPatch) -> None:
-    """reportlab as it is: every wrap breaks the lines again, every paragraph is parsed, an
-    empty cell is an empty paragraph."""
+    """reportlab as it is: every wrap breaks the lines again, every paragraph is parsed, a
+    phrase is a Paragraph of its markup, an empty cell is an empty paragraph."""
     monkeypatch.setattr(kernel._Paragraph, "wrap", Paragraph.wrap)
 
     def parsed_each_time(markup: str, style: Any = None) -> Paragraph:
         return Paragraph(markup, style or kernel.styles().body)
 
+    def as_paragraph(*runs: str | kernel.Run, style: Any = None) -> Paragraph:
+        pieces = [kernel.Run(run) if isinstance(run, str) else run for run in runs]
+        return parsed_each_time("".join(kernel._markup(run) for run in pieces), style)
+
     monkeypatch.setattr(kernel, "fixed_para", parsed_each_time)
     monkeypatch.setattr(form_2c, "fixed_para", parsed_each_time)
+    monkeypatch.setattr(kernel, "phrase", as_paragraph)
+    monkeypatch.setattr(form_2c, "phrase", as_paragraph)
+
+
+def pages_as_images(content: bytes) -> list[bytes]:
+    """Every page rasterised by poppler (what a reader sees), as raw grey pixels."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed here; .ci/run installs it")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(content)
+        command = [pdftoppm, "-r", "110", "-gray", str(source), f"{folder}/page"]
+        subprocess.run(command, check=True)  # noqa: S603 - a fixed tool on a file written here
+        return [page.read_bytes() for page in sorted(Path(folder).glob("page-*.pgm"))]
+
+
+def assert_same_pages(fast: bytes, slow: bytes) -> None:
+    fast_pages, slow_pages = pages_as_images(fast), pages_as_images(slow)
+    assert len(fast_pages) == len(slow_pages)
+    for number, (one, other) in enumerate(zip(fast_pages, slow_pages, strict=True), start=1):
+        if one != other:
+            difference = ImageChops.difference(
+                Image.open(io.BytesIO(one)), Image.open(io.BytesIO(other))
+            )
+            pytest.fail(f"page {number} differs in {difference.getbbox()}")
 
 
 def test_the_2c_is_the_same_as_reportlab_would_lay_it_out(
@@ -58,9 +97,11 @@ def test_the_2c_is_the_same_as_reportlab_would_lay_it_out(
         with monkeypatch.context() as patched:
             plain(patched)
             slow = form_2c.render_2c(form)
-    _text, pages = pdf_text(fast)
+    text, pages = pdf_text(fast)
     assert pages >= 5
-    assert fast == again == slow
+    assert fast == again
+    assert pdf_text(slow) == (text, pages)
+    assert_same_pages(fast, slow)
 
 
 def test_tables_and_paragraphs_are_the_same_as_reportlab_would_lay_them_out(
@@ -70,11 +111,31 @@ def test_tables_and_paragraphs_are_the_same_as_reportlab_would_lay_them_out(
 
     def story() -> list[Any]:
         s = kernel.styles()
+        Run = kernel.Run
+        right = ParagraphStyle("test-right", parent=s.note, alignment=TA_RIGHT, rightIndent=20)
+        indented = ParagraphStyle("test-indented", parent=s.body, leftIndent=30)
         rows = [[f"Dòng {n}", "" if n % 3 else f"{word}{n}", None] for n in range(90)]
         return [
             kernel.fixed_para("<b>Tiêu đề</b> <i>cố định</i>", s.heading),
+            kernel.phrase(
+                Run("Tiêu đề", bold=True),
+                " ",
+                Run("cố định", italic=True),
+                style=s.title,
+            ),
+            # spaces as a Paragraph takes them: runs of them made one, none at either end
+            kernel.phrase("  Họ và   tên: ", Run(" NGUYỄN VĂN AN ", bold=True), "  , Nam  "),
+            kernel.phrase("Dòng cuối có khoảng trắng", Run("  ", bold=True)),
+            kernel.phrase("Dân tộc: ", kernel.bold("Kinh"), ",\u00a0\u00a0\u00a0Tôn giáo: Không"),
+            kernel.phrase("…/…/", kernel.bold(1980), style=s.centered),
+            kernel.phrase("Ghi chú căn phải", Run(" đậm", bold=True), style=right),
+            kernel.phrase("Dòng thụt lề", style=indented),
+            kernel.phrase("Hai dòng\ntrong một ô & <thẻ>", style=indented),
+            kernel.phrase(""),
+            kernel.phrase("Câu dài của một dòng khai, ", kernel.bold("giá trị rất dài " * 30)),
             kernel.table(["Cột một", "Cột hai", "Cột ba"], rows, [0.2, 0.6, 0.2]),
             kernel.para(kernel.text("Đoạn văn dài. " * 400), s.justified),
+            kernel.phrase("Đoạn văn dài, cắt qua trang. " * 300, style=s.justified),
             kernel.table(None, [["", ""]], [0.5, 0.5], empty_rows=2),
         ]
 
@@ -83,7 +144,30 @@ def test_tables_and_paragraphs_are_the_same_as_reportlab_would_lay_them_out(
         with monkeypatch.context() as patched:
             plain(patched)
             slow = kernel.render(story(), title="Thử")
-    assert fast == slow
+    text, pages = pdf_text(fast)
+    assert pages >= 4
+    assert "NGUYỄN VĂN AN" in text and "trong một ô & <thẻ>" in text
+    assert pdf_text(slow) == (text, pages)
+    assert_same_pages(fast, slow)
+
+
+def test_a_phrase_that_fits_is_drawn_without_a_paragraph(app: Any) -> None:
+    with app.app_context():
+        s = kernel.styles()
+        short = kernel.phrase("Nơi sinh: ", kernel.bold("Ninh Bình"))
+        long = kernel.phrase("Nơi ở hiện nay: ", kernel.bold("Số 12, phường Đông Hoa Lư " * 6))
+        broken = kernel.phrase("Hai\ndòng")
+        assert short.wrap(kernel.CONTENT_WIDTH, 1000) == (kernel.CONTENT_WIDTH, s.body.leading)
+        assert short._paragraph is None
+        assert short.split(kernel.CONTENT_WIDTH, 5) == []
+        _w, height = long.wrap(kernel.CONTENT_WIDTH, 1000)
+        assert isinstance(long._paragraph, Paragraph)
+        assert height == 3 * s.body.leading
+        assert len(long.split(kernel.CONTENT_WIDTH, 2 * s.body.leading)) == 2
+        assert broken.wrap(kernel.CONTENT_WIDTH, 1000)[1] == 2 * s.body.leading
+        # narrower than the text: it wraps as a Paragraph from then on
+        _w, narrow = short.wrap(40, 1000)
+        assert narrow > s.body.leading and short._paragraph is not None
 
 
 def test_fixed_wording_is_parsed_once_and_never_shared(app: Any) -> None:
