@@ -334,6 +334,21 @@ def phrase(*runs: str | Run, style: Any = None) -> Flowable:
     )
 
 
+#: room a table leaves on either side of a cell's text
+CELL_PADDING = 3
+
+
+def _cell(value: str, style: Any, room: float) -> object:
+    """A table cell of plain text: the text itself when it fits on one line (the table draws
+    a string where a phrase of the cell's style would be drawn, without a flowable to lay out
+    and draw), a phrase otherwise."""
+    if "\n" not in value:
+        pieces, width = _Phrase._measure([Run(value)], style)
+        if pieces is not None and width <= room:
+            return pieces[0][0]
+    return phrase(value, style=style)
+
+
 def table(
     header: Sequence[str] | None,
     rows: Sequence[Sequence[object]],
@@ -345,25 +360,28 @@ def table(
     """A ruled table of wrapping cells that splits between rows across pages, repeating its
     header on each.
 
-    ``widths`` are fractions of the text width. Cells that are strings become phrases (so
-    long text wraps instead of being clipped); other flowables are kept as given. ``empty_rows``
+    ``widths`` are fractions of the text width. Cells that are strings are drawn as phrases
+    (long text wraps instead of being clipped); other flowables are kept as given. ``empty_rows``
     blank rows are drawn when there is no data (a form to fill in by hand); the first
     ``header_columns`` columns are set in bold (row headings of a transposed table).
     """
     s = styles()
+    rooms = [CONTENT_WIDTH * share - 2 * CELL_PADDING for share in widths]
     data: list[list[object]] = []
     if header is not None:
-        data.append([phrase(label, style=s.cell_head) for label in header])
+        data.append(
+            [_cell(label, s.cell_head, room) for label, room in zip(header, rooms, strict=True)]
+        )
     for row in rows:
         data.append(
             [
                 # an empty cell holds nothing (no paragraph to parse, break and draw)
                 []
                 if cell is None or cell == ""
-                else phrase(cell, style=s.cell_head if index < header_columns else s.cell)
+                else _cell(cell, s.cell_head if index < header_columns else s.cell, room)
                 if isinstance(cell, str)
                 else cell
-                for index, cell in enumerate(row)
+                for index, (cell, room) in enumerate(zip(row, rooms, strict=True))
             ]
         )
     if not rows:
@@ -380,18 +398,23 @@ def table(
         minRowHeights=[s.cell.leading + 6] * len(data),
         hAlign="LEFT",
     )
-    result.setStyle(
-        _TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    # the cells' styles, for the cells that are strings
+    head = (s.cell_head.fontName, s.cell_head.fontSize, s.cell_head.leading)
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("FONT", (0, 0), (-1, -1), s.cell.fontName, s.cell.fontSize, s.cell.leading),
+    ]
+    if header is not None:
+        commands += [("FONT", (0, 0), (-1, 0), *head), ("ALIGN", (0, 0), (-1, 0), "CENTER")]
+    if header_columns:
+        last = header_columns - 1
+        commands += [("FONT", (0, 0), (last, -1), *head), ("ALIGN", (0, 0), (last, -1), "CENTER")]
+    result.setStyle(_TableStyle(commands))
     return result
 
 

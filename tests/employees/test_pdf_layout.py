@@ -35,7 +35,8 @@ def invariant(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def plain(monkeypatch: pytest.MonkeyPatch) -> None:
     """reportlab as it is: every wrap breaks the lines again, every paragraph is parsed, a
-    phrase is a Paragraph of its markup, an empty cell is an empty paragraph."""
+    phrase and a table's text cell are Paragraphs of their markup, an empty cell is an empty
+    paragraph."""
     monkeypatch.setattr(kernel._Paragraph, "wrap", Paragraph.wrap)
 
     def parsed_each_time(markup: str, style: Any = None) -> Paragraph:
@@ -47,8 +48,12 @@ def plain(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(kernel, "fixed_para", parsed_each_time)
     monkeypatch.setattr(form_2c, "fixed_para", parsed_each_time)
+    def cell_as_paragraph(value: str, style: Any, room: float) -> Paragraph:
+        return parsed_each_time(kernel.text(value), style)
+
     monkeypatch.setattr(kernel, "phrase", as_paragraph)
     monkeypatch.setattr(form_2c, "phrase", as_paragraph)
+    monkeypatch.setattr(kernel, "_cell", cell_as_paragraph)
 
 
 #: how far a letter may move (in points) and still be where reportlab put it
