@@ -48,6 +48,7 @@ def plain(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(kernel, "fixed_para", parsed_each_time)
     monkeypatch.setattr(form_2c, "fixed_para", parsed_each_time)
+
     def cell_as_paragraph(value: str, style: Any, room: float) -> Paragraph:
         return parsed_each_time(kernel.text(value), style)
 
